@@ -1,0 +1,173 @@
+import { Tensor } from '../tensor.js';
+import { check, fmtShape } from '../check.js';
+import { sameShape } from '../shape.js';
+import { allocate } from '../dtype.js';
+import type { Node } from './graph.js';
+import { withGradMode } from './mode.js';
+import { add } from '../ops/elementwise.js';
+import { cast } from '../ops/shape.js';
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+function onesLikeOf(t: Tensor): Tensor {
+  const data = allocate(t.dtype, t.size);
+  data.fill(1);
+  return new Tensor(data, t.shape);
+}
+
+/** Gradients of the roots: given ones, or the implicit 1 of a one-element root. */
+function rootGrads(op: string, roots: readonly Tensor[], grads: readonly (Tensor | null | undefined)[] | undefined): Tensor[] {
+  return roots.map((r, i) => {
+    check(r instanceof Tensor, () => `${op}: outputs[${i}] is not a Tensor`);
+    check(r.requiresGrad, () =>
+      `${op}: element ${i} of the outputs does not require grad and has no gradFn (was it computed under noGrad, or from tensors without requiresGrad?)`);
+    const g = grads?.[i];
+    if (g === undefined || g === null) {
+      check(r.size === 1, () =>
+        `${op}: grad can be implicitly created only for one-element outputs; output ${i} has shape ${fmtShape(r.shape)}, pass gradOutputs`);
+      return onesLikeOf(r);
+    }
+    check(g instanceof Tensor && sameShape(g.shape, r.shape), () =>
+      `${op}: gradOutputs[${i}] must be a Tensor of shape ${fmtShape(r.shape)}, got ${g instanceof Tensor ? fmtShape(g.shape) : typeof g}`);
+    return g.dtype === r.dtype ? g : cast(g, r.dtype);
+  });
+}
+
+/** Nodes reachable from the roots, with how many edges point at each. */
+function collect(roots: readonly Tensor[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (r.gradFn && !deps.has(r.gradFn)) {
+      deps.set(r.gradFn, 0);
+      stack.push(r.gradFn);
+    }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    check(node.inputs !== null, () =>
+      `backward: trying to backward through the graph a second time (${node.name}'s saved tensors were freed); ` +
+        'pass retainGraph: true to the first backward or autograd.grad if you need to');
+    for (const t of node.inputs) {
+      const next = t.gradFn;
+      if (next === null || !t.requiresGrad) continue;
+      const seen = deps.get(next);
+      if (seen === undefined) {
+        deps.set(next, 1);
+        stack.push(next);
+      } else deps.set(next, seen + 1);
+    }
+  }
+  return deps;
+}
+
+function accumulate(a: Tensor | null | undefined, b: Tensor): Tensor {
+  return a ? add(a, b) : b;
+}
+
+/**
+ * The reverse-mode engine. Processes nodes in topological order, summing the gradients
+ * that reach each tensor; `sink` receives the gradient of every leaf (and of each tensor in
+ * `capture`, when given). The graph is freed unless retainGraph.
+ */
+function run(
+  op: string,
+  roots: readonly Tensor[],
+  gradRoots: Tensor[],
+  opts: BackwardOptions,
+  sink: (t: Tensor, g: Tensor) => void,
+  capture?: ReadonlySet<Tensor>,
+): void {
+  const createGraph = opts.createGraph ?? false;
+  const retain = opts.retainGraph ?? createGraph;
+  const deps = collect(roots);
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const ready: Node[] = [];
+  const deliver = (t: Tensor, g: Tensor): void => {
+    if (capture?.has(t)) sink(t, g);
+    const node = t.gradFn;
+    if (node === null) {
+      if (!capture) sink(t, g);
+      return;
+    }
+    let buf = buffers.get(node);
+    if (!buf) buffers.set(node, (buf = new Array(node.numOutputs).fill(null)));
+    buf[t.outputIndex] = accumulate(buf[t.outputIndex], g);
+  };
+  withGradMode(createGraph, () => {
+    roots.forEach((r, i) => deliver(r, gradRoots[i]));
+    for (const r of roots) if (r.gradFn && deps.get(r.gradFn) === 0) ready.push(r.gradFn);
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      const grads = buffers.get(node);
+      buffers.delete(node);
+      const inputs = node.inputs!;
+      let inputGrads: (Tensor | null)[] | null = null;
+      if (grads && grads.some((g) => g !== null)) {
+        node.checkVersions();
+        inputGrads = node.backward(grads);
+      }
+      for (let i = 0; i < inputs.length; i++) {
+        const t = inputs[i];
+        if (!t.requiresGrad) continue;
+        const g = inputGrads?.[i];
+        if (g) {
+          check(sameShape(g.shape, t.shape), () =>
+            `${node.name}: its gradient for input ${i} has shape ${fmtShape(g.shape)}, expected ${fmtShape(t.shape)}`);
+          deliver(t, g.dtype === t.dtype ? g : cast(g, t.dtype));
+        }
+        const next = t.gradFn;
+        if (next !== null) {
+          const left = deps.get(next)! - 1;
+          deps.set(next, left);
+          if (left === 0) ready.push(next);
+        }
+      }
+      if (!retain) node.release();
+    }
+  });
+}
+
+/** `t.backward()`: accumulates into `.grad` of every leaf that requires grad. */
+export function backward(roots: readonly Tensor[], grads: readonly (Tensor | null | undefined)[] | undefined, opts: BackwardOptions = {}): void {
+  const gradRoots = rootGrads('backward', roots, grads);
+  run('backward', roots, gradRoots, opts, (leaf, g) => {
+    if (!leaf.requiresGrad) return;
+    const value = opts.createGraph ? g : g.detach();
+    leaf.grad = leaf.grad ? withGradMode(opts.createGraph ?? false, () => add(leaf.grad!, value)) : value;
+  });
+}
+
+export interface GradOptions {
+  gradOutputs?: readonly (Tensor | null | undefined)[];
+  createGraph?: boolean;
+  retainGraph?: boolean;
+  allowUnused?: boolean;
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, returned rather than accumulated:
+ * `const [gx] = my.autograd.grad([y], [x], { createGraph: true })`.
+ * Unused inputs give zeros when allowUnused (PyTorch gives None; zeros compose better here).
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): Tensor[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs as Tensor];
+  const ins = Array.isArray(inputs) ? inputs : [inputs as Tensor];
+  ins.forEach((t, i) => {
+    check(t instanceof Tensor, () => `autograd.grad: inputs[${i}] is not a Tensor`);
+    check(t.requiresGrad, () => `autograd.grad: inputs[${i}] ${fmtShape(t.shape)} does not require grad`);
+  });
+  const gradRoots = rootGrads('autograd.grad', outs, opts.gradOutputs);
+  const found = new Map<Tensor, Tensor>();
+  run('autograd.grad', outs, gradRoots, opts, (t, g) => found.set(t, accumulate(found.get(t), g)), new Set(ins));
+  return ins.map((t, i) => {
+    const g = found.get(t);
+    if (g) return opts.createGraph ? g : g.detach();
+    check(opts.allowUnused === true, () =>
+      `autograd.grad: inputs[${i}] ${fmtShape(t.shape)} was not used to compute the outputs; pass allowUnused: true to get zeros`);
+    return new Tensor(allocate(t.dtype, t.size), t.shape);
+  });
+}

@@ -1,0 +1,2 @@
+export { grad } from './engine.js';
+export type { GradOptions, BackwardOptions } from './engine.js';

@@ -1,0 +1,65 @@
+import type { Storage } from '../dtype.js';
+
+/** Elementwise one-input kernels every backend provides. */
+export type UnaryKind =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu'
+  | 'square' | 'reciprocal' | 'sign' | 'step' | 'copy';
+
+/** Elementwise two-input kernels (NumPy broadcasting through strides). */
+export type BinaryKind =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'gt' | 'lt' | 'ge' | 'le';
+
+export type ReduceKind = 'sum' | 'max';
+
+/**
+ * The arithmetic a tensor op needs. `js` implements all of it in TypeScript (the reference
+ * and the oracle); `native` overrides what its addon does faster. Kernels write into `out`,
+ * which the caller allocated; none of them knows about autograd.
+ */
+export interface Backend {
+  readonly name: 'native' | 'js';
+  /** Kernel ISA in use: 'avx512' | 'avx2' | 'neon' | 'scalar' ('js' for the TypeScript kernels). */
+  isa(): string;
+  threads(): number;
+  setNumThreads(n: number): void;
+
+  /** C = alpha*op(A)*op(B) + beta*C, row-major with leading dimensions. */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Storage, lda: number, b: Storage, ldb: number, beta: number, c: Storage, ldc: number): void;
+  /** `batch` GEMMs whose operands sit `stride*` elements apart (stride 0 broadcasts one matrix). */
+  gemmBatched(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Storage, lda: number, strideA: number, b: Storage, ldb: number, strideB: number,
+    beta: number, c: Storage, ldc: number, strideC: number, batch: number): void;
+
+  unary(kind: UnaryKind, x: Storage, out: Storage): void;
+  /**
+   * out[idx] = f(a[idx·aStrides], b[idx·bStrides]) over `shape` (strides 0 where broadcast);
+   * null strides mean the operand is contiguous with out's shape (the common, fast case).
+   */
+  binary(kind: BinaryKind, a: Storage, aStrides: readonly number[] | null, b: Storage, bStrides: readonly number[] | null,
+    out: Storage, shape: readonly number[]): void;
+  /** out = cond != 0 ? a : b, broadcasting like `binary`. */
+  where(cond: Storage, cStrides: readonly number[], a: Storage, aStrides: readonly number[], b: Storage,
+    bStrides: readonly number[], out: Storage, shape: readonly number[]): void;
+  /** Reduces `axes` (sorted, distinct) of x (shape `shape`) into out (the kept dims, in order). */
+  reduce(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void;
+  /** Index of the first maximum along `dim`, written as numbers into out. */
+  argmax(x: Storage, shape: readonly number[], dim: number, out: Storage): void;
+  /** out = x with its axes permuted: out.shape[i] = shape[perm[i]]. */
+  permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void;
+  /** Copies x (any float type) into out (any float type), converting. */
+  cast(x: Storage, out: Storage): void;
+  /**
+   * Strided copy: out[outOffset + idx·outStrides] = x[xOffset + idx·xStrides] over `shape`.
+   * Slicing, padding, concatenation and stacking are all this one kernel.
+   */
+  copyStrided(x: Storage, xOffset: number, xStrides: readonly number[], out: Storage, outOffset: number,
+    outStrides: readonly number[], shape: readonly number[]): void;
+  /** out[..., j, ...] = x[..., index[..., j, ...], ...] along `dim`; index has out's shape. */
+  gather(x: Storage, xShape: readonly number[], dim: number, index: Storage, out: Storage,
+    outShape: readonly number[]): void;
+  /** out[..., index[..., j, ...], ...] += src[..., j, ...] along `dim` (the adjoint of gather). */
+  scatterAdd(src: Storage, srcShape: readonly number[], dim: number, index: Storage, out: Storage,
+    outShape: readonly number[]): void;
+}

@@ -1,0 +1,41 @@
+import { check } from '../check.js';
+import type { Backend } from './backend.js';
+import { jsBackend } from './js.js';
+import { createNativeBackend, loadAddon } from './native.js';
+
+export type { Backend, BinaryKind, UnaryKind, ReduceKind } from './backend.js';
+
+let current: Backend | null = null;
+let native: Backend | null = null;
+
+function nativeBackend(): Backend {
+  return (native ??= createNativeBackend(loadAddon()));
+}
+
+/** The backend ops run on, chosen at first use: MYELIN_BACKEND=js forces the TypeScript one. */
+export function getBackend(): Backend {
+  if (current) return current;
+  const env = process.env.MYELIN_BACKEND;
+  check(env === undefined || env === '' || env === 'js' || env === 'native',
+    () => `MYELIN_BACKEND must be 'native' or 'js', got '${env}'`);
+  current = env === 'js' ? jsBackend : nativeBackend();
+  return current;
+}
+
+/** Switches backends for the rest of the process (tests run every op on both). */
+export function setBackend(name: 'native' | 'js'): void {
+  check(name === 'native' || name === 'js', () => `setBackend: expected 'native' or 'js', got '${String(name)}'`);
+  current = name === 'js' ? jsBackend : nativeBackend();
+}
+
+/** What runs the arithmetic: `{ name: 'native', isa: 'avx512', threads: 2 }`. */
+export function backend(): { name: 'native' | 'js'; isa: string; threads: number } {
+  const b = getBackend();
+  return { name: b.name, isa: b.isa(), threads: b.threads() };
+}
+
+/** Sets the native thread pool's size (MYELIN_NUM_THREADS sets it at start). */
+export function setNumThreads(n: number): void {
+  check(Number.isInteger(n) && n >= 1 && n <= 1024, () => `setNumThreads: expected an integer in 1..1024, got ${n}`);
+  getBackend().setNumThreads(n);
+}

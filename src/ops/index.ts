@@ -1,0 +1,15 @@
+import { buildRegistry } from './registry.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
+import { shapeOps } from './shape.js';
+import { matmulOps } from './matmul.js';
+
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './shape.js';
+export * from './matmul.js';
+export * from './inplace.js';
+export { sumToShape, expandTo } from './broadcast.js';
+
+/** Every op, from one explicit list; a name registered twice throws here. */
+export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps]);

@@ -1,0 +1,48 @@
+import type { Tensor } from '../tensor.js';
+import type { Storage } from '../dtype.js';
+
+/** What an op's derivative rules see: the inputs, the output and the attributes. */
+export interface OpContext<A> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: A;
+}
+
+/** A complex value as two storages, for complex-step differentiation. */
+export interface ComplexParts {
+  re: Storage;
+  im: Storage;
+}
+
+/**
+ * One op: its forward (backend kernels, no graph), its VJP and JVP written with
+ * differentiable ops (so derivatives of derivatives work), and, for analytic ops, its
+ * evaluation at complex inputs. Ops without a VJP (comparisons, argmax) carry no gradient.
+ */
+export interface OpDef<A = undefined> {
+  readonly name: string;
+  forward(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** Gradient for each input given the output's gradient; null for inputs without one. */
+  readonly vjp?: (grad: Tensor, ctx: OpContext<A>) => (Tensor | null)[];
+  /** The output's tangent from the inputs' tangents (null means zero). */
+  readonly jvp?: (tangents: readonly (Tensor | null)[], ctx: OpContext<A>) => Tensor;
+  /** Evaluation at complex inputs (real and imaginary parts); absent for non-analytic ops. */
+  readonly complex?: (inputs: readonly ComplexParts[], attrs: A, ctx: { inputs: readonly Tensor[] }) => ComplexParts;
+  /** Why the op has no complex evaluation (named in the Error complex-step gives). */
+  readonly nonAnalytic?: string;
+}
+
+/** Declares an op; the registry is then built from one explicit list in ops/index.ts. */
+export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
+  return def;
+}
+
+/** Builds the registry, refusing two ops of one name. */
+export function buildRegistry(defs: readonly OpDef<any>[]): ReadonlyMap<string, OpDef<any>> {
+  const map = new Map<string, OpDef<any>>();
+  for (const d of defs) {
+    if (map.has(d.name)) throw new Error(`op registry: '${d.name}' is registered twice`);
+    map.set(d.name, d);
+  }
+  return map;
+}
