@@ -63,3 +63,30 @@ export interface Backend {
   scatterAdd(src: Storage, srcShape: readonly number[], dim: number, index: Storage, out: Storage,
     outShape: readonly number[]): void;
 }
+
+// ---------------------------------------------------------------- fused nn kernels
+// (src/ops/fused.ts, src/ops/activation.ts; reference in js-fused.ts, native ones in native.ts)
+
+/** Activations the GEMM epilogue applies (the native addon's names). */
+export type FusedActivation = 'identity' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'sigmoid' | 'tanh';
+/** Every pointwise activation kernel: the fused ones plus those only the js kernels provide. */
+export type ActivationKind = FusedActivation | 'erf' | 'softplus' | 'heaviside';
+
+export interface FusedKernels {
+  /** out[m,n] = act(x[m,k]·w[n,k]ᵀ + bias[n]): one GEMM whose epilogue adds the bias and applies act. */
+  linearForward(x: Storage, w: Storage, bias: Storage | null, activation: FusedActivation, actParam: number,
+    out: Storage, m: number, n: number, k: number): void;
+  /** out = act(x) elementwise; actParam is the negative slope (leakyRelu) or alpha (elu). */
+  activationForward(activation: ActivationKind, actParam: number, x: Storage, out: Storage): void;
+  /** out = dy·act'(·) from the saved output y, or from the input x where y does not determine it. */
+  activationBackward(activation: ActivationKind, actParam: number, dy: Storage, y: Storage, x: Storage | null, out: Storage): void;
+  /** out[j] = Σ_i dy[i,j] over an [m,n] gradient (the bias gradient). */
+  biasGrad(dy: Storage, m: number, n: number, out: Storage): void;
+  /** Per-row loss lse(logits_i) - logits_i[t_i] into outLoss[m], and softmax into outProb[m,n]. */
+  softmaxCrossEntropy(logits: Storage, m: number, n: number, targets: Int32Array, outLoss: Storage, outProb: Storage): void;
+  /** out[i,j] = (prob[i,j] - [j == t_i])·gradLoss[i]. */
+  softmaxCrossEntropyBackward(prob: Storage, targets: Int32Array, gradLoss: Storage, out: Storage): void;
+}
+
+/** Declaration merging adds the fused kernels to Backend without touching its body. */
+export interface Backend extends FusedKernels {}

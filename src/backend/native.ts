@@ -2,11 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../dtype.js';
-import type { Backend } from './backend.js';
+import type { Backend, FusedActivation, FusedKernels } from './backend.js';
+import { jsFusedKernels } from './js-fused.js';
 import { jsBackend } from './js.js';
 
 /** The addon's exports (native/addon/); it validates its arguments again. */
-export interface NativeAddon {
+export interface NativeAddon extends NativeFusedExports {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Storage, lda: number, b: Storage, ldb: number, beta: number, c: Storage, ldc: number): void;
   gemmBatched(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -60,5 +61,40 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     },
     gemm: addon.gemm,
     gemmBatched: addon.gemmBatched,
+    ...nativeFusedKernels(addon),
   };
+}
+
+// ---------------------------------------------------------------- fused nn kernels
+
+/** The addon's fused nn exports (native/addon); absent from older builds, then js runs them. */
+export interface NativeFusedExports {
+  linearForward?: FusedKernels['linearForward'];
+  activationBackward?: (activation: FusedActivation, actParam: number, dy: Storage, y: Storage, x: Storage | null, out: Storage) => void;
+  biasGrad?: FusedKernels['biasGrad'];
+  softmaxCrossEntropy?: FusedKernels['softmaxCrossEntropy'];
+  softmaxCrossEntropyBackward?: FusedKernels['softmaxCrossEntropyBackward'];
+}
+
+const nativeActivations: ReadonlySet<string> = new Set<FusedActivation>(
+  ['identity', 'relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'sigmoid', 'tanh']);
+
+/**
+ * The fused kernels the addon exports, the js ones for the rest. activationBackward goes
+ * native only for the activations the epilogue knows (erf, softplus, heaviside stay in js).
+ */
+export function nativeFusedKernels(addon: NativeFusedExports): Partial<FusedKernels> {
+  const out: Partial<FusedKernels> = {};
+  if (addon.linearForward) out.linearForward = addon.linearForward;
+  if (addon.biasGrad) out.biasGrad = addon.biasGrad;
+  if (addon.softmaxCrossEntropy) out.softmaxCrossEntropy = addon.softmaxCrossEntropy;
+  if (addon.softmaxCrossEntropyBackward) out.softmaxCrossEntropyBackward = addon.softmaxCrossEntropyBackward;
+  const backward = addon.activationBackward;
+  if (backward) {
+    out.activationBackward = (activation, actParam, dy, y, x, dst) =>
+      nativeActivations.has(activation)
+        ? backward(activation as FusedActivation, actParam, dy, y, x, dst)
+        : jsFusedKernels.activationBackward(activation, actParam, dy, y, x, dst);
+  }
+  return out;
 }

@@ -3,6 +3,8 @@ import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
 import { matmulOps } from './matmul.js';
+import { activationOps } from './activation.js';
+import { fusedOps } from './fused.js';
 
 export * from './elementwise.js';
 export * from './reduce.js';
@@ -12,4 +14,4 @@ export * from './inplace.js';
 export { sumToShape, expandTo } from './broadcast.js';
 
 /** Every op, from one explicit list; a name registered twice throws here. */
-export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps]);
+export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps, ...activationOps, ...fusedOps]);
