@@ -6,6 +6,10 @@ import { apply } from '../autograd/graph.js';
 import { defineOp, type OpContext, type OpDef } from './registry.js';
 import { asOperand, asTensor, empty } from './util.js';
 import { sumToShape, expandTo } from './broadcast.js';
+import {
+  bilinearInParts, cCos, cDiv, cExp, cLog, cMul, complexBinary, complexUnary, cPow, cSigmoid, cSin, cSqrt, cTanh,
+  linearInParts,
+} from '../autograd/complex.js';
 
 // ---------------------------------------------------------------- unary
 
@@ -42,18 +46,20 @@ export const negOp = defineOp({
   forward: ([x]) => unaryForward('neg', x),
   vjp: (g) => [neg(g)],
   jvp: ([t]) => neg(t!),
+  complex: linearInParts(([x]) => unaryForward('neg', x)),
 });
-export const expOp = unaryOp('exp', (_x, y) => y);
-export const logOp = unaryOp('log', (x) => reciprocal(x));
-export const sqrtOp = unaryOp('sqrt', (_x, y) => div(0.5, y));
+const analytic = (fn: (re: number, im: number) => [number, number]) => ({ complex: complexUnary(fn) });
+export const expOp = unaryOp('exp', (_x, y) => y, analytic(cExp));
+export const logOp = unaryOp('log', (x) => reciprocal(x), analytic(cLog));
+export const sqrtOp = unaryOp('sqrt', (_x, y) => div(0.5, y), analytic(cSqrt));
 export const absOp = unaryOp('abs', (x) => sign(x), { nonAnalytic: '|x| is not complex-differentiable' });
-export const sinOp = unaryOp('sin', (x) => cos(x));
-export const cosOp = unaryOp('cos', (x) => neg(sin(x)));
-export const tanhOp = unaryOp('tanh', (_x, y) => sub(1, square(y)));
-export const sigmoidOp = unaryOp('sigmoid', (_x, y) => mul(y, sub(1, y)));
+export const sinOp = unaryOp('sin', (x) => cos(x), analytic(cSin));
+export const cosOp = unaryOp('cos', (x) => neg(sin(x)), analytic(cCos));
+export const tanhOp = unaryOp('tanh', (_x, y) => sub(1, square(y)), analytic(cTanh));
+export const sigmoidOp = unaryOp('sigmoid', (_x, y) => mul(y, sub(1, y)), analytic(cSigmoid));
 export const reluOp = unaryOp('relu', (x) => step(x), { nonAnalytic: 'relu has a kink at 0' });
-export const squareOp = unaryOp('square', (x) => mul(x, 2));
-export const reciprocalOp = unaryOp('reciprocal', (_x, y) => neg(square(y)));
+export const squareOp = unaryOp('square', (x) => mul(x, 2), analytic((a, b) => cMul([a, b], [a, b])));
+export const reciprocalOp = unaryOp('reciprocal', (_x, y) => neg(square(y)), analytic((a, b) => cDiv([1, 0], [a, b])));
 
 const unary = (op: OpDef) => (x: Tensor): Tensor => apply(op, [asTensor(op.name, x)], undefined);
 
@@ -103,10 +109,12 @@ type Pair = readonly [Tensor, Tensor];
 function binaryOp(
   kind: BinaryKind,
   partials: { a: (ctx: OpContext<undefined>) => Tensor; b: (ctx: OpContext<undefined>) => Tensor },
+  extra: Pick<OpDef, 'complex' | 'nonAnalytic'>,
 ): OpDef {
   return defineOp({
     name: kind,
     forward: ([a, b]) => binaryForward(kind, a, b),
+    ...extra,
     vjp: (g, ctx) => {
       const [a, b] = ctx.inputs as unknown as Pair;
       return [
@@ -135,21 +143,23 @@ function linearOp(kind: 'add' | 'sub'): OpDef {
     ],
     jvp: ([ta, tb], { output }) =>
       expandTo(ta && tb ? (kind === 'add' ? add(ta, tb) : sub(ta, tb)) : ta ?? signB(tb!), output),
+    complex: linearInParts(([a, b]) => binaryForward(kind, a, b)),
   });
 }
 
 export const addOp = linearOp('add');
 export const subOp = linearOp('sub');
-export const mulOp = binaryOp('mul', { a: ({ inputs }) => inputs[1], b: ({ inputs }) => inputs[0] });
+export const mulOp = binaryOp('mul', { a: ({ inputs }) => inputs[1], b: ({ inputs }) => inputs[0] },
+  { complex: bilinearInParts(([a, b]) => binaryForward('mul', a, b)) });
 export const divOp = binaryOp('div', {
   a: ({ inputs }) => reciprocal(inputs[1]),
   b: ({ inputs, output }) => neg(div(output, inputs[1])),
-});
+}, { complex: complexBinary(cDiv) });
 export const powOp = binaryOp('pow', {
   a: ({ inputs: [a, b] }) => mul(b, pow(a, sub(b, 1))),
   // d(a^b)/db = a^b log a; taken as 0 where a == 0 (PyTorch's convention, avoiding 0·-inf).
   b: ({ inputs: [a], output }) => where(eq(a, 0), 0, mul(output, log(a))),
-});
+}, { complex: complexBinary(cPow) });
 
 /** Weight of the first operand in maximum/minimum: 1 where it wins, 1/2 on ties (PyTorch's split). */
 function winnerWeight(first: (a: Tensor, b: Tensor) => Tensor) {
@@ -157,8 +167,9 @@ function winnerWeight(first: (a: Tensor, b: Tensor) => Tensor) {
 }
 const maxWeight = winnerWeight((a, b) => gt(a, b));
 const minWeight = winnerWeight((a, b) => lt(a, b));
-export const maximumOp = binaryOp('maximum', { a: maxWeight, b: (ctx) => sub(1, maxWeight(ctx)) });
-export const minimumOp = binaryOp('minimum', { a: minWeight, b: (ctx) => sub(1, minWeight(ctx)) });
+const kink = { nonAnalytic: 'maximum and minimum have a kink where the operands meet' };
+export const maximumOp = binaryOp('maximum', { a: maxWeight, b: (ctx) => sub(1, maxWeight(ctx)) }, kink);
+export const minimumOp = binaryOp('minimum', { a: minWeight, b: (ctx) => sub(1, minWeight(ctx)) }, kink);
 
 function comparisonOp(kind: BinaryKind): OpDef {
   return defineOp({ name: kind, forward: ([a, b]) => binaryForward(kind, a, b), nonAnalytic: 'comparisons are piecewise constant' });
@@ -202,14 +213,21 @@ export const le = binary(leOp);
 
 // ---------------------------------------------------------------- where
 
+function whereForward([c, a, b]: readonly Tensor[]): Tensor {
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
+  const out = empty(promoteTypes(a.dtype, b.dtype), shape);
+  getBackend().where(c.data, broadcastStrides(c.shape, shape), a.data, broadcastStrides(a.shape, shape),
+    b.data, broadcastStrides(b.shape, shape), out.data, shape);
+  return out;
+}
+
 export const whereOp = defineOp({
   name: 'where',
-  forward: ([c, a, b]) => {
-    const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
-    const out = empty(promoteTypes(a.dtype, b.dtype), shape);
-    getBackend().where(c.data, broadcastStrides(c.shape, shape), a.data, broadcastStrides(a.shape, shape),
-      b.data, broadcastStrides(b.shape, shape), out.data, shape);
-    return out;
+  forward: whereForward,
+  // Linear in a and b for a fixed (real) condition: the condition's imaginary part is ignored.
+  complex: ([c, a, b]) => {
+    const re = linearInParts(([x, y]) => whereForward([c, x, y]));
+    return re([a, b], undefined);
   },
   vjp: (g, { inputs: [c, a, b] }) => [
     null,

@@ -7,6 +7,7 @@ import { apply } from '../autograd/graph.js';
 import { defineOp, type OpDef } from './registry.js';
 import { asTensor, empty } from './util.js';
 import { add } from './elementwise.js';
+import { bilinearInParts } from '../autograd/complex.js';
 import { broadcastTo, cast, reshape, squeeze, unsqueeze } from './shape.js';
 
 /** op(A) is A or Aᵀ: the kernels take transpose flags so no transpose is materialised. */
@@ -25,22 +26,25 @@ function opDims(x: Tensor, trans: boolean): [number, number] {
  * Matrix product of 2-D or equal-batch 3-D operands: [b?, m, k] x [b?, k, n] after the
  * transpose flags. Both backends run it as one (batched) GEMM.
  */
+function mmForward([a, b]: readonly Tensor[], { transA, transB }: MmAttrs): Tensor {
+  const [m, k] = opDims(a, transA), [, n] = opDims(b, transB);
+  const batched = a.ndim === 3;
+  const out = empty(a.dtype, batched ? [a.shape[0], m, n] : [m, n]);
+  if (m === 0 || n === 0) return out;
+  const lda = a.shape[a.ndim - 1], ldb = b.shape[b.ndim - 1];
+  if (k === 0) return out;
+  if (batched) {
+    getBackend().gemmBatched(transA, transB, m, n, k, 1, a.data, lda, m * k, b.data, ldb, k * n, 0, out.data, n, m * n, a.shape[0]);
+  } else {
+    getBackend().gemm(transA, transB, m, n, k, 1, a.data, lda, b.data, ldb, 0, out.data, n);
+  }
+  return out;
+}
+
 export const mmOp = defineOp<MmAttrs>({
   name: 'mm',
-  forward: ([a, b], { transA, transB }) => {
-    const [m, k] = opDims(a, transA), [, n] = opDims(b, transB);
-    const batched = a.ndim === 3;
-    const out = empty(a.dtype, batched ? [a.shape[0], m, n] : [m, n]);
-    if (m === 0 || n === 0) return out;
-    const lda = a.shape[a.ndim - 1], ldb = b.shape[b.ndim - 1];
-    if (k === 0) return out;
-    if (batched) {
-      getBackend().gemmBatched(transA, transB, m, n, k, 1, a.data, lda, m * k, b.data, ldb, k * n, 0, out.data, n, m * n, a.shape[0]);
-    } else {
-      getBackend().gemm(transA, transB, m, n, k, 1, a.data, lda, b.data, ldb, 0, out.data, n);
-    }
-    return out;
-  },
+  forward: mmForward,
+  complex: bilinearInParts(mmForward),
   // C = op(A) op(B): dA and dB are again products of g with the other operand, flags flipped.
   vjp: (g, { inputs: [a, b], attrs: { transA, transB } }) => [
     a.requiresGrad ? (transA ? mm(b, g, transB, true) : mm(g, b, false, !transB)) : null,

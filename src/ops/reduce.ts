@@ -3,7 +3,7 @@ import { check, fmtShape } from '../check.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
-import { defineOp, type OpDef } from './registry.js';
+import { defineLinearOp, defineOp, type OpDef } from './registry.js';
 import { asTensor, empty } from './util.js';
 import { expandTo } from './broadcast.js';
 import { reshape } from './shape.js';
@@ -29,7 +29,7 @@ function unreduce(g: Tensor, x: Tensor, { axes }: ReduceAttrs): Tensor {
   return expandTo(reshape(g, reducedShape(x.shape, axes, true)), x);
 }
 
-export const sumOp = defineOp<ReduceAttrs>({
+export const sumOp = defineLinearOp<ReduceAttrs>({
   name: 'sum',
   forward: ([x], { axes, keepDim }) => {
     const out = empty(x.dtype, reducedShape(x.shape, axes, keepDim));

@@ -1,17 +1,11 @@
 import type { Tensor } from '../tensor.js';
-import type { Storage } from '../dtype.js';
+import { linearInParts } from '../autograd/complex.js';
 
 /** What an op's derivative rules see: the inputs, the output and the attributes. */
 export interface OpContext<A> {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   readonly attrs: A;
-}
-
-/** A complex value as two storages, for complex-step differentiation. */
-export interface ComplexParts {
-  re: Storage;
-  im: Storage;
 }
 
 /**
@@ -26,8 +20,11 @@ export interface OpDef<A = undefined> {
   readonly vjp?: (grad: Tensor, ctx: OpContext<A>) => (Tensor | null)[];
   /** The output's tangent from the inputs' tangents (null means zero). */
   readonly jvp?: (tangents: readonly (Tensor | null)[], ctx: OpContext<A>) => Tensor;
-  /** Evaluation at complex inputs (real and imaginary parts); absent for non-analytic ops. */
-  readonly complex?: (inputs: readonly ComplexParts[], attrs: A, ctx: { inputs: readonly Tensor[] }) => ComplexParts;
+  /**
+   * Evaluation at complex inputs, for complex-step differentiation: inputs carry their
+   * imaginary parts in `_imag` (null = 0), and so does the output. Absent for non-analytic ops.
+   */
+  readonly complex?: (inputs: readonly Tensor[], attrs: A) => Tensor;
   /** Why the op has no complex evaluation (named in the Error complex-step gives). */
   readonly nonAnalytic?: string;
 }
@@ -35,6 +32,14 @@ export interface OpDef<A = undefined> {
 /** Declares an op; the registry is then built from one explicit list in ops/index.ts. */
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {
   return def;
+}
+
+/**
+ * Declares an op that is linear in its inputs (reshapes, copies, sums): its complex
+ * evaluation is its forward applied to the real and imaginary parts separately.
+ */
+export function defineLinearOp<A = undefined>(def: Omit<OpDef<A>, 'complex'>): OpDef<A> {
+  return { ...def, complex: linearInParts(def.forward) };
 }
 
 /** Builds the registry, refusing two ops of one name. */

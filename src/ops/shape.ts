@@ -4,19 +4,18 @@ import { check, fmtShape } from '../check.js';
 import { broadcastShapes, broadcastStrides, checkShape, normalizeDim, sameShape, sizeOf, stridesOf } from '../shape.js';
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
-import { defineOp, type OpDef } from './registry.js';
+import { defineLinearOp, type OpDef } from './registry.js';
 import { asTensor, describe, empty } from './util.js';
 import { sumToShape } from './broadcast.js';
 
 // ---------------------------------------------------------------- reshape (a view)
 
-export const reshapeOp = defineOp<{ shape: readonly number[] }>({
+export const reshapeOp = defineLinearOp<{ shape: readonly number[] }>({
   name: 'reshape',
   // A view: same storage and version counter, so in-place writes are seen by both.
   forward: ([x], { shape }) => new Tensor(x.data, shape, x._version),
   vjp: (g, { inputs: [x] }) => [reshape(g, x.shape)],
   jvp: ([t], { attrs }) => reshape(t!, attrs.shape),
-  complex: ([z]) => z,
 });
 
 function resolveShape(x: Tensor, spec: readonly number[]): number[] {
@@ -78,7 +77,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 // ---------------------------------------------------------------- permute / transpose
 
-export const permuteOp = defineOp<{ perm: readonly number[] }>({
+export const permuteOp = defineLinearOp<{ perm: readonly number[] }>({
   name: 'permute',
   forward: ([x], { perm }) => {
     const out = empty(x.dtype, perm.map((p) => x.shape[p]));
@@ -123,7 +122,7 @@ export function matrixT(x: Tensor): Tensor {
 
 // ---------------------------------------------------------------- broadcastTo, cast, clone
 
-export const broadcastToOp = defineOp<{ shape: readonly number[] }>({
+export const broadcastToOp = defineLinearOp<{ shape: readonly number[] }>({
   name: 'broadcastTo',
   forward: ([x], { shape }) => {
     const out = empty(x.dtype, shape);
@@ -144,7 +143,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   return apply(broadcastToOp, [t], { shape: target });
 }
 
-export const castOp = defineOp<{ dtype: DType }>({
+export const castOp = defineLinearOp<{ dtype: DType }>({
   name: 'cast',
   forward: ([x], { dtype }) => {
     const out = empty(dtype, x.shape);
@@ -162,7 +161,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : apply(castOp, [t], { dtype });
 }
 
-export const cloneOp = defineOp({
+export const cloneOp = defineLinearOp({
   name: 'clone',
   forward: ([x]) => new Tensor(x.data.slice(), x.shape),
   vjp: (g) => [g],
@@ -190,7 +189,7 @@ function copyAlong(src: Tensor, srcStart: number, dst: Tensor, dstStart: number,
   getBackend().copyStrided(src.data, srcStart * ss[dim], ss, dst.data, dstStart * ds[dim], ds, blockShape);
 }
 
-export const narrowOp = defineOp<NarrowAttrs>({
+export const narrowOp = defineLinearOp<NarrowAttrs>({
   name: 'narrow',
   forward: ([x], { dim, start, length }) => {
     const shape = x.shape.slice();
@@ -204,7 +203,7 @@ export const narrowOp = defineOp<NarrowAttrs>({
 });
 
 /** The adjoint of narrow: `g` placed at `start` along `dim` of a zero tensor of size `size` there. */
-export const padOp = defineOp<{ dim: number; start: number; size: number }>({
+export const padOp = defineLinearOp<{ dim: number; start: number; size: number }>({
   name: 'pad',
   forward: ([g], { dim, start, size }) => {
     const shape = g.shape.slice();
@@ -233,7 +232,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 // ---------------------------------------------------------------- concat / stack
 
-export const concatOp = defineOp<{ dim: number }>({
+export const concatOp = defineLinearOp<{ dim: number }>({
   name: 'concat',
   forward: (xs, { dim }) => {
     const shape = xs[0].shape.slice();
@@ -291,7 +290,7 @@ interface IndexAttrs {
   index: Tensor;
 }
 
-export const gatherOp: OpDef<IndexAttrs> = defineOp<IndexAttrs>({
+export const gatherOp: OpDef<IndexAttrs> = defineLinearOp<IndexAttrs>({
   name: 'gather',
   forward: ([x], { dim, index }) => {
     const out = empty(x.dtype, index.shape);
@@ -302,7 +301,7 @@ export const gatherOp: OpDef<IndexAttrs> = defineOp<IndexAttrs>({
   jvp: ([t], { attrs }) => apply(gatherOp, [t!], attrs),
 });
 
-export const scatterAddOp: OpDef<IndexAttrs & { shape: readonly number[] }> = defineOp<IndexAttrs & { shape: readonly number[] }>({
+export const scatterAddOp: OpDef<IndexAttrs & { shape: readonly number[] }> = defineLinearOp<IndexAttrs & { shape: readonly number[] }>({
   name: 'scatterAdd',
   forward: ([src], { dim, index, shape }) => {
     const out = empty(src.dtype, shape);
