@@ -1,6 +1,8 @@
 import type { Tensor } from '../tensor.js';
+import type { Storage } from '../dtype.js';
 import { check } from '../check.js';
-import { Optimizer, checkOption, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkFlag, checkOption } from './options.js';
 
 export interface SGDOptions {
   lr: number;
@@ -14,38 +16,48 @@ export interface SGDOptions {
 type Resolved = Required<SGDOptions>;
 
 /**
- * Stochastic gradient descent with PyTorch's update rule (momentum buffer starts as the
- * first gradient; dampening; Nesterov): `new my.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 })`.
+ * One SGD update of one parameter array, PyTorch 1.13's rule: d = ±g + wd·w; with momentum
+ * the buffer starts as d (no dampening on the first step), then b = μb + (1-τ)d; Nesterov
+ * steps along d + μb. `buf` is null without momentum; `first` says the buffer is new.
+ */
+export function sgdUpdate(w: Storage, g: Storage, buf: Storage | null, first: boolean, o: Resolved): void {
+  const { lr, momentum, dampening, nesterov, weightDecay } = o;
+  const sign = o.maximize ? -1 : 1;
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    let d = sign * g[i] + weightDecay * w[i];
+    if (buf !== null) {
+      const b = first ? d : momentum * buf[i] + (1 - dampening) * d;
+      buf[i] = b;
+      d = nesterov ? d + momentum * b : b;
+    }
+    w[i] -= lr * d;
+  }
+}
+
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov and weight decay as PyTorch
+ * has them: `new my.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 })`.
  */
 export class SGD extends Optimizer<Resolved> {
   constructor(params: ParamsInput, opts: SGDOptions) {
-    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts }, (o) => {
-      checkOption('SGD', 'lr', o.lr);
-      checkOption('SGD', 'momentum', o.momentum);
-      checkOption('SGD', 'weightDecay', o.weightDecay);
-      checkOption('SGD', 'dampening', o.dampening);
-      check(!o.nesterov || (o.momentum > 0 && o.dampening === 0), () => 'SGD: nesterov needs momentum > 0 and zero dampening');
+    // lr has no default, as in PyTorch: undefined fails the check below with a clear message.
+    const defaults = { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
+    super('SGD', params, defaults, opts, (o, where) => {
+      checkOption(`SGD: ${where}: lr`, o.lr);
+      checkOption(`SGD: ${where}: momentum`, o.momentum);
+      checkOption(`SGD: ${where}: dampening`, o.dampening);
+      checkOption(`SGD: ${where}: weightDecay`, o.weightDecay);
+      checkFlag(`SGD: ${where}: nesterov`, o.nesterov);
+      checkFlag(`SGD: ${where}: maximize`, o.maximize);
+      check(!o.nesterov || (o.momentum > 0 && o.dampening === 0), () =>
+        `SGD: ${where}: nesterov needs momentum > 0 and zero dampening, got momentum ${o.momentum}, dampening ${o.dampening}`);
     });
   }
 
-  protected update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, group: ParamGroup<Resolved>): void {
-    const { momentum, dampening, nesterov, weightDecay, maximize } = group.options;
-    const lr = group.lr;
-    const w = p.data, g = grad.data, n = w.length;
-    const sign = maximize ? -1 : 1;
-    if (momentum === 0) {
-      for (let i = 0; i < n; i++) w[i] -= lr * sign * (g[i] + weightDecay * w[i]);
-      return;
-    }
-    let buf = state.momentumBuffer as Tensor | undefined;
-    const first = buf === undefined;
-    if (first) state.momentumBuffer = buf = grad.detach().clone();
-    const b = buf!.data;
-    for (let i = 0; i < n; i++) {
-      const d = g[i] + weightDecay * w[i];
-      const v = first ? d : momentum * b[i] + (1 - dampening) * d;
-      b[i] = v;
-      w[i] -= lr * sign * (nesterov ? d + momentum * v : v);
-    }
+  protected update(w: Storage, g: Storage, state: ParamState, o: Resolved, p: Tensor): void {
+    if (o.momentum === 0) return sgdUpdate(w, g, null, false, o);
+    const first = state.momentumBuffer === undefined;
+    sgdUpdate(w, g, this.buffer(state, 'momentumBuffer', p), first, o);
   }
 }

@@ -1,0 +1,86 @@
+import type { Tensor } from '../tensor.js';
+import type { Storage } from '../dtype.js';
+import { check } from '../check.js';
+import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkFlag, checkOption, checkRange } from './options.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+type Resolved = Required<AdamOptions>;
+
+/**
+ * One Adam update of one parameter array at step `step` (1-based), PyTorch 1.13's rule:
+ * m = β1m + (1-β1)g, v = β2v + (1-β2)g², w -= lr/(1-β1^t) · m / (√v̂/√(1-β2^t) + eps), with
+ * v̂ = max over steps of v under amsgrad (`vmax` non-null). `decoupled` is AdamW: the weight
+ * decay shrinks w by (1 - lr·wd) instead of adding wd·w to the gradient.
+ */
+export function adamUpdate(
+  w: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, step: number, o: Resolved, decoupled: boolean,
+): void {
+  const { lr, eps, weightDecay } = o;
+  const [beta1, beta2] = o.betas;
+  const sign = o.maximize ? -1 : 1;
+  const stepSize = lr / (1 - beta1 ** step);
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const l2 = decoupled ? 0 : weightDecay;
+  const shrink = decoupled ? 1 - lr * weightDecay : 1;
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    const gi = sign * g[i] + l2 * w[i];
+    const mi = (m[i] = beta1 * m[i] + (1 - beta1) * gi);
+    let vi = (v[i] = beta2 * v[i] + (1 - beta2) * gi * gi);
+    if (vmax !== null) vi = vmax[i] = Math.max(vmax[i], vi);
+    // eps is added after the bias correction of √v, as PyTorch does (not to v itself).
+    w[i] = w[i] * shrink - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
+/** Adam and AdamW: same moments and state, different weight decay. */
+abstract class AdamFamily extends Optimizer<Resolved> {
+  private readonly decoupled: boolean;
+
+  protected constructor(name: string, params: ParamsInput, opts: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
+    const defaults: Resolved = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false };
+    super(name, params, defaults, opts, (o, where) => {
+      checkOption(`${name}: ${where}: lr`, o.lr);
+      checkOption(`${name}: ${where}: eps`, o.eps);
+      checkOption(`${name}: ${where}: weightDecay`, o.weightDecay);
+      check(Array.isArray(o.betas) && o.betas.length === 2, () =>
+        `${name}: ${where}: betas must be a pair [beta1, beta2], got ${JSON.stringify(o.betas)}`);
+      checkRange(`${name}: ${where}: betas[0]`, o.betas[0], 0, 1);
+      checkRange(`${name}: ${where}: betas[1]`, o.betas[1], 0, 1);
+      checkFlag(`${name}: ${where}: amsgrad`, o.amsgrad);
+      checkFlag(`${name}: ${where}: maximize`, o.maximize);
+    });
+    this.decoupled = decoupled;
+  }
+
+  protected update(w: Storage, g: Storage, state: ParamState, o: Resolved, p: Tensor): void {
+    const step = (state.step = ((state.step as number | undefined) ?? 0) + 1);
+    const m = this.buffer(state, 'expAvg', p);
+    const v = this.buffer(state, 'expAvgSq', p);
+    const vmax = o.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
+    adamUpdate(w, g, m, v, vmax, step, o, this.decoupled);
+  }
+}
+
+/** Adam (Kingma & Ba) with PyTorch's defaults: `new my.optim.Adam(model.parameters(), { lr: 1e-3 })`. */
+export class Adam extends AdamFamily {
+  constructor(params: ParamsInput, opts: AdamOptions = {}) {
+    super('Adam', params, opts, 0, false);
+  }
+}
+
+/** AdamW (decoupled weight decay, default 1e-2): `new my.optim.AdamW(model.parameters(), { weightDecay: 0.05 })`. */
+export class AdamW extends AdamFamily {
+  constructor(params: ParamsInput, opts: AdamOptions = {}) {
+    super('AdamW', params, opts, 1e-2, true);
+  }
+}
