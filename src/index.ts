@@ -21,3 +21,4 @@ export {
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as train from './train/index.js';
