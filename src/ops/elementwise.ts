@@ -161,15 +161,18 @@ export const powOp = binaryOp('pow', {
   b: ({ inputs: [a], output }) => where(eq(a, 0), 0, mul(output, log(a))),
 }, { complex: complexBinary(cPow) });
 
-/** Weight of the first operand in maximum/minimum: 1 where it wins, 1/2 on ties (PyTorch's split). */
-function winnerWeight(first: (a: Tensor, b: Tensor) => Tensor) {
-  return ({ inputs: [a, b] }: OpContext<undefined>) => add(first(a, b), mul(eq(a, b), 0.5));
+/**
+ * An operand's share of the gradient in maximum/minimum: 1 unless it loses, 1/2 on ties
+ * (PyTorch's rule; where either is NaN both get the full gradient, as in PyTorch).
+ */
+function shareUnless(loses: (a: Tensor, b: Tensor) => Tensor, first: boolean) {
+  return ({ inputs: [a, b] }: OpContext<undefined>) =>
+    sub(sub(1, first ? loses(a, b) : loses(b, a)), mul(eq(a, b), 0.5));
 }
-const maxWeight = winnerWeight((a, b) => gt(a, b));
-const minWeight = winnerWeight((a, b) => lt(a, b));
 const kink = { nonAnalytic: 'maximum and minimum have a kink where the operands meet' };
-export const maximumOp = binaryOp('maximum', { a: maxWeight, b: (ctx) => sub(1, maxWeight(ctx)) }, kink);
-export const minimumOp = binaryOp('minimum', { a: minWeight, b: (ctx) => sub(1, minWeight(ctx)) }, kink);
+const below = (a: Tensor, b: Tensor) => lt(a, b), above = (a: Tensor, b: Tensor) => gt(a, b);
+export const maximumOp = binaryOp('maximum', { a: shareUnless(below, true), b: shareUnless(below, false) }, kink);
+export const minimumOp = binaryOp('minimum', { a: shareUnless(above, true), b: shareUnless(above, false) }, kink);
 
 function comparisonOp(kind: BinaryKind): OpDef {
   return defineOp({ name: kind, forward: ([a, b]) => binaryForward(kind, a, b), nonAnalytic: 'comparisons are piecewise constant' });

@@ -10,6 +10,8 @@ import type { GradcheckOptions } from '../../src/autograd/index.js';
 import { apply } from '../../src/autograd/graph.js';
 import { padOp } from '../../src/ops/shape.js';
 import { mm } from '../../src/ops/matmul.js';
+import { activation, activationGrad } from '../../src/ops/activation.js';
+import { biasGradOp, linearAct, softmaxCrossEntropy, softmaxCrossEntropyBackwardOp } from '../../src/ops/fused.js';
 
 /** 'any': uniform in ±[0.2, 1.5] (away from the kinks of abs/relu/sign); 'positive': [0.5, 2]. */
 export type Domain = 'any' | 'positive';
@@ -139,6 +141,27 @@ export const opCases: Record<string, readonly OpCase[]> = {
     { name: 'matmul batched broadcast', inputs: [[2, 1, 2, 3], [3, 3, 2]], fn: (a, b) => a.matmul(b) },
     { name: 'matmul batch @ matrix', inputs: [[2, 2, 3], [3, 1]], fn: (a, b) => a.matmul(b) },
   ],
+
+  // ------------------------------------------------------------ fused nn ops (src/ops/fused.ts, activation.ts)
+  activation: (['gelu', 'silu', 'elu', 'softplus', 'erf', 'tanh', 'sigmoid', 'leakyRelu'] as const).map((kind) => ({
+    name: kind, inputs: [[2, 3]], fn: (x: Tensor) => activation(x, kind, kind === 'elu' ? 1 : kind === 'leakyRelu' ? 0.1 : 0),
+  })),
+  activationBackward: (['gelu', 'silu', 'tanh', 'elu'] as const).map((kind) => ({
+    name: kind, inputs: [[2, 3], [2, 3]],
+    fn: (dy: Tensor, x: Tensor) => activationGrad(dy, activation(x, kind, 1), x, kind, 1),
+  })),
+  biasGrad: [{ name: '[3,2]', inputs: [[3, 2]], fn: (dy) => apply(biasGradOp, [dy], undefined) }],
+  linearAct: [
+    ...(['identity', 'relu', 'gelu', 'tanh', 'sigmoid', 'silu'] as const).map((act) => ({
+      name: act, inputs: [[3, 2], [4, 2], [4]], fn: (x: Tensor, w: Tensor, b: Tensor) => linearAct(x, w, b, act),
+    })),
+    { name: 'no bias, elu', inputs: [[3, 2], [4, 2]], fn: (x, w) => linearAct(x, w, null, 'elu', 0.5) },
+  ],
+  softmaxCrossEntropy: [{ name: '[3,4]', inputs: [[3, 4]], fn: (z) => softmaxCrossEntropy(z, Int32Array.from([0, 3, 1])) }],
+  softmaxCrossEntropyBackward: [{
+    name: '[3,4]', inputs: [[3, 4], [3]],
+    fn: (z, g) => apply(softmaxCrossEntropyBackwardOp, [z, g], { targets: Int32Array.from([2, 0, 1]), prob: null }),
+  }],
 };
 
 /** A small deterministic generator, so each case's values do not depend on test order. */

@@ -95,9 +95,10 @@ describeBackends('every registered op', () => {
             expect(my.autograd.gradcheck(c.fn, makeInputs(c), { method: 'complex-step', ...tol })).toBe(true);
           });
         } else {
-          it('refuses complex evaluation, naming the op', () => {
+          it('refuses complex evaluation with an Error naming an op', () => {
+            // The first non-analytic op reached names itself (an input may come from another one).
             expect(() => my.autograd.gradcheck(c.fn, makeInputs(c), { method: 'complex-step' }))
-              .toThrow(new RegExp(`${name}: cannot be evaluated at complex inputs`));
+              .toThrow(/^\w+: cannot be evaluated at complex inputs \(.+\); complex-step differentiation needs analytic ops/);
           });
         }
       });
