@@ -5,7 +5,8 @@ import { zeros } from '../creation.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform, uniform } from './init.js';
-import { linear } from './functional/linear.js';
+import { linearWithActivation } from './functional/linear.js';
+import type { EpilogueActivation } from './activations.js';
 import { asTensor } from '../ops/util.js';
 
 export interface LinearOptions {
@@ -32,9 +33,14 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    return this.forwardWithActivation(input, { activation: 'identity', param: 0 });
+  }
+
+  /** act(x Wᵀ + b) as one fused op; Sequential calls it for a Linear followed by an activation. */
+  forwardWithActivation(input: Tensor, { activation, param }: EpilogueActivation): Tensor {
     const x = asTensor('Linear', input);
     check(x.ndim >= 1 && x.shape[x.ndim - 1] === this.inFeatures, () =>
       `Linear(${this.inFeatures}, ${this.outFeatures}): input ${fmtShape(x.shape)} ${x.dtype} must end in ${this.inFeatures} features`);
-    return linear(x, this.weight, this.bias);
+    return linearWithActivation(x, this.weight, this.bias, activation, param);
   }
 }

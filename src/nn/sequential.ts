@@ -1,6 +1,8 @@
 import type { Tensor } from '../tensor.js';
 import { check } from '../check.js';
 import { Module } from './module.js';
+import { Linear } from './linear.js';
+import { isFusable } from './activations.js';
 
 /**
  * Modules applied in order; state-dict keys are `"0.weight"`, `"0.bias"`, … as in PyTorch:
@@ -19,9 +21,23 @@ export class Sequential extends Module {
     this.length = modules.length;
   }
 
+  /**
+   * Applies the modules in order. A Linear followed by an activation its GEMM epilogue
+   * knows (ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh) runs as one fused op; the
+   * result, gradients and state-dict keys are those of the two modules run apart.
+   */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (let i = 0; i < this.length; i++) y = this[i].forward(y);
+    for (let i = 0; i < this.length; i++) {
+      const m = this[i], next = i + 1 < this.length ? this[i + 1] : null;
+      const epilogue = m instanceof Linear && next !== null && isFusable(next) ? next.epilogue() : null;
+      if (epilogue !== null) {
+        y = (m as Linear).forwardWithActivation(y, epilogue);
+        i++;
+      } else {
+        y = m.forward(y);
+      }
+    }
     return y;
   }
 }
