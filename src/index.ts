@@ -19,6 +19,12 @@ export {
   reshape, transpose, permute, flatten, unsqueeze, squeeze, broadcastTo, narrow, concat, stack, gather, scatterAdd,
 } from './ops/index.js';
 export * as autograd from './autograd/index.js';
+import { det, inv, solve } from './ops/linalg.js';
+/** `my.linalg.det(A)`, `my.linalg.inv(A)`, `my.linalg.solve(A, B)`. */
+export const linalg = { det, inv, solve };
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as train from './train/index.js';
+export * as plot from './plot/index.js';
+export * as data from './data/index.js';
+export { save, load, saveSync, loadSync } from './io/index.js';

@@ -118,8 +118,21 @@ describeBackends('train callbacks', () => {
     expect(s.optimizer.paramGroups[0].lr).toBe(0.0125);
   });
 
+  it('hands ReduceLROnPlateau the monitored figure', async () => {
+    const { metric, tracker } = scripted([3, 2, 2, 2, 2, 2]);
+    const s = setup(0.1);
+    const scheduler = new my.optim.lrScheduler.ReduceLROnPlateau(s.optimizer, { patience: 1, factor: 0.5 });
+    const h = await my.train.fit(s.model, { ...s, epochs: 6, metrics: [metric], callbacks: [tracker], scheduler, schedulerMonitor: 'score' });
+    // No improvement from epoch 2 on: PyTorch halves the rate once bad epochs exceed patience
+    // (after epochs 3 and 5), so epoch 4 is the first to run at 0.05.
+    expect(h.lr).toEqual([0.1, 0.1, 0.1, 0.1, 0.05, 0.05]);
+    expect(s.optimizer.paramGroups[0].lr).toBe(0.025);
+    await expect(my.train.fit(s.model, { ...s, epochs: 1, scheduler, schedulerMonitor: 'valLoss' }))
+      .rejects.toThrow(/fit: schedulerMonitor: monitor 'valLoss' is not among the logged figures \(loss, lr, epochTime\)/);
+  });
+
   it('a callback can stop training through the context', async () => {
-    const h = await my.train.fit(setup().model, { ...setup(), epochs: 5, callbacks: [{ onEpochEnd: (e, _l, ctx) => e === 1 && ctx.stop() }] });
+    const h = await my.train.fit(setup().model, { ...setup(), epochs: 5, callbacks: [{ onEpochEnd: (e, _l, ctx) => { if (e === 1) ctx.stop(); } }] });
     expect(h.epochs).toBe(2);
     expect(h.stopped).toBe('callback');
   });
