@@ -90,3 +90,21 @@ export interface FusedKernels {
 
 /** Declaration merging adds the fused kernels to Backend without touching its body. */
 export interface Backend extends FusedKernels {}
+
+// ---------------------------------------------------------------- linear algebra kernels
+// (src/ops/linalg.ts; reference in js-linalg.ts)
+
+export interface LinalgKernels {
+  /**
+   * In-place LU factorisation with partial pivoting of `batch` row-major n×n matrices:
+   * P A = L U, unit-diagonal L below the diagonal of `lu`, U on and above it. Writes each
+   * matrix's row swaps into `pivots[q*n .. q*n+n)` and its permutation sign (±1) into
+   * `signs[q]`, or 0 when a pivot is exactly zero (singular).
+   */
+  luFactor(lu: Storage, n: number, batch: number, pivots: Int32Array, signs: Float64Array): void;
+  /** Solves A X = B in place of B (n×nrhs per matrix) from luFactor's result for each of the batch. */
+  luSolve(lu: Storage, n: number, batch: number, pivots: Int32Array, b: Storage, nrhs: number): void;
+}
+
+/** Declaration merging adds the linear algebra kernels to Backend without touching its body. */
+export interface Backend extends LinalgKernels {}

@@ -2,6 +2,7 @@ import type { Storage } from '../dtype.js';
 import { stridesOf } from '../shape.js';
 import type { Backend, BinaryKind, ReduceKind, UnaryKind } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
+import { jsLinalgKernels } from './js-linalg.js';
 
 // Scalar definitions of the elementwise kernels: the specification every backend matches.
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -114,6 +115,7 @@ function gemmRef(
 /** Plain TypeScript kernels: the reference the native backend is tested against. */
 export const jsBackend: Backend = {
   ...jsFusedKernels,
+  ...jsLinalgKernels,
   name: 'js',
   isa: () => 'js',
   threads: () => 1,

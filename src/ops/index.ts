@@ -5,6 +5,7 @@ import { shapeOps } from './shape.js';
 import { matmulOps } from './matmul.js';
 import { activationOps } from './activation.js';
 import { fusedOps } from './fused.js';
+import { linalgOps } from './linalg.js';
 
 export * from './elementwise.js';
 export * from './reduce.js';
@@ -14,4 +15,4 @@ export * from './inplace.js';
 export { sumToShape, expandTo } from './broadcast.js';
 
 /** Every op, from one explicit list; a name registered twice throws here. */
-export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps, ...activationOps, ...fusedOps]);
+export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps, ...activationOps, ...fusedOps, ...linalgOps]);

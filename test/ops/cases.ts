@@ -10,6 +10,7 @@ import type { GradcheckOptions } from '../../src/autograd/index.js';
 import { apply } from '../../src/autograd/graph.js';
 import { padOp } from '../../src/ops/shape.js';
 import { mm } from '../../src/ops/matmul.js';
+import { det, inv, solve } from '../../src/ops/linalg.js';
 import { activation, activationGrad } from '../../src/ops/activation.js';
 import { biasGradOp, linearAct, softmaxCrossEntropy, softmaxCrossEntropyBackwardOp } from '../../src/ops/fused.js';
 
@@ -142,6 +143,22 @@ export const opCases: Record<string, readonly OpCase[]> = {
     { name: 'matmul batch @ matrix', inputs: [[2, 2, 3], [3, 1]], fn: (a, b) => a.matmul(b) },
   ],
 
+  // Random matrices shifted by 3I stay well conditioned.
+  det: [
+    { name: '[3,3]', inputs: [[3, 3]], fn: (a) => det(a.add(eye3())) },
+    { name: 'batch [2,2,2]', inputs: [[2, 2, 2]], fn: (a) => det(a.add(eye2())) },
+    { name: '[1,1]', inputs: [[1, 1]], fn: (a) => det(a) },
+  ],
+  inv: [
+    { name: '[3,3]', inputs: [[3, 3]], fn: (a) => inv(a.add(eye3())) },
+    { name: 'batch [2,2,2]', inputs: [[2, 2, 2]], fn: (a) => inv(a.add(eye2())) },
+  ],
+  solve: [
+    { name: 'matrix rhs', inputs: [[3, 3], [3, 2]], fn: (a, b) => solve(a.add(eye3()), b) },
+    { name: 'vector rhs', inputs: [[3, 3], [3]], fn: (a, b) => solve(a.add(eye3()), b) },
+    { name: 'batch of vectors', inputs: [[2, 2, 2], [2, 2]], fn: (a, b) => solve(a.add(eye2()), b) },
+  ],
+
   // ------------------------------------------------------------ fused nn ops (src/ops/fused.ts, activation.ts)
   activation: (['gelu', 'silu', 'elu', 'softplus', 'erf', 'tanh', 'sigmoid', 'leakyRelu'] as const).map((kind) => ({
     name: kind, inputs: [[2, 3]], fn: (x: Tensor) => activation(x, kind, kind === 'elu' ? 1 : kind === 'leakyRelu' ? 0.1 : 0),
@@ -163,6 +180,9 @@ export const opCases: Record<string, readonly OpCase[]> = {
     fn: (z, g) => apply(softmaxCrossEntropyBackwardOp, [z, g], { targets: Int32Array.from([2, 0, 1]), prob: null }),
   }],
 };
+
+function eye3(): Tensor { return my.eye(3, { dtype: 'float64' }).mul(3); }
+function eye2(): Tensor { return my.eye(2, { dtype: 'float64' }).mul(3); }
 
 /** A small deterministic generator, so each case's values do not depend on test order. */
 function lcg(seed: number): () => number {
