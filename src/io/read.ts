@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Tensor } from '../tensor.js';
+import { fromStorage } from '../creation.js';
+import { check, fmtShape } from '../check.js';
+import { DTYPES, READABLE } from './dtypes.js';
+import { parseHeader, type TensorEntry } from './header.js';
+
+/** float32 holds every integer up to 2^24 exactly; beyond, float64 does up to 2^53. */
+const F32_EXACT = 2 ** 24;
+
+/** The entry's values as a float32 or float64 tensor: floats keep their width (halves widen), integers take the narrowest exact type. */
+function decodeEntry(e: TensorEntry, data: Uint8Array, where: string): Tensor {
+  const info = DTYPES[e.dtype];
+  check(info.decode !== null, () => `${where}: tensor '${e.name}' has dtype ${e.dtype}, which myelin does not read (it reads ${READABLE.join(', ')})`);
+  const count = (e.end - e.begin) / info.size;
+  const values = info.decode(data.subarray(e.begin, e.end), count);
+  if (values instanceof Float32Array || values instanceof Float64Array) return fromStorage(values, e.shape);
+  if (!info.integer) return fromStorage(Float32Array.from(values), e.shape);
+  let maxAbs = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    check(!Number.isNaN(v), () => `${where}: tensor '${e.name}' (${e.dtype} ${fmtShape(e.shape)}) holds a value at index ${i} beyond ±2^53, which no float tensor represents exactly`);
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+  }
+  return fromStorage(maxAbs <= F32_EXACT ? Float32Array.from(values) : Float64Array.from(values), e.shape);
+}
+
+/** Parses a whole safetensors file held in `bytes` (its real size, so no claimed size is trusted). */
+export function parseSafetensors(bytes: Uint8Array, where: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> | null } {
+  const { entries, metadata, dataStart } = parseHeader(bytes, bytes.length, where);
+  const data = bytes.subarray(dataStart);
+  const tensors: Record<string, Tensor> = {};
+  for (const e of entries) tensors[e.name] = decodeEntry(e, data, where);
+  return { tensors, metadata };
+}
+
+/** Reads a safetensors file (from PyTorch too) into tensors by name: `const sd = my.loadSync('model.safetensors')`. */
+export function loadSync(path: string): Record<string, Tensor> {
+  check(typeof path === 'string', () => `loadSync: path must be a string, got ${typeof path}`);
+  return parseSafetensors(readFileSync(path), `loadSync('${path}')`).tensors;
+}
+
+/** Reads a safetensors file (from PyTorch too) into tensors by name: `model.loadStateDict(await my.load('model.safetensors'))`. */
+export async function load(path: string): Promise<Record<string, Tensor>> {
+  check(typeof path === 'string', () => `load: path must be a string, got ${typeof path}`);
+  return parseSafetensors(await readFile(path), `load('${path}')`).tensors;
+}
+
+/** The `__metadata__` strings of a safetensors file, or null: `loadMetadataSync('model.safetensors')`. */
+export function loadMetadataSync(path: string): Record<string, string> | null {
+  const bytes = readFileSync(path);
+  return parseHeader(bytes, bytes.length, `loadMetadataSync('${path}')`).metadata;
+}
