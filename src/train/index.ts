@@ -3,6 +3,7 @@ export { evaluate, type EvaluateOptions } from './evaluate.js';
 export { History, type EpochLogs, type StopReason } from './history.js';
 export type { Callback, TrainContext, BatchLogs, OptimizerLike } from './callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { accuracy, type Metric } from './metrics.js';
 export type { DataInput, ArraysInput, Labels, Batch } from './batches.js';
 export type { ProgressOption, ProgressStream } from './progress.js';

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
 import * as my from '../../src/index.js';
 import { describeBackends, expectClose } from '../helpers.js';
@@ -135,5 +138,32 @@ describeBackends('train callbacks', () => {
     const h = await my.train.fit(setup().model, { ...setup(), epochs: 5, callbacks: [{ onEpochEnd: (e, _l, ctx) => { if (e === 1) ctx.stop(); } }] });
     expect(h.epochs).toBe(2);
     expect(h.stopped).toBe('callback');
+  });
+});
+
+describeBackends('train.ModelCheckpoint', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'myelin-ckpt-'));
+
+  it('saves the best epochs as safetensors that load back into the model', async () => {
+    const { metric, tracker } = scripted([3, 2, 2.5, 1, 1.5]);
+    const s = setup();
+    const weights: my.Tensor[] = [];
+    const snap: my.train.Callback = { onEpochEnd: () => void weights.push(s.model.weight.clone().detach()) };
+    const ckpt = new my.train.ModelCheckpoint({ path: join(dir, 'best-{epoch}-{score}.safetensors'), monitor: 'score', saveBestOnly: true });
+    await my.train.fit(s.model, { ...s, epochs: 5, metrics: [metric], callbacks: [tracker, snap, ckpt] });
+    expect(ckpt.saved.map((p) => basename(p))).toEqual(['best-1-3.0000.safetensors', 'best-2-2.0000.safetensors', 'best-4-1.0000.safetensors']);
+    const loaded = await my.load(ckpt.saved[2]);
+    expect(Object.keys(loaded).sort()).toEqual(['bias', 'weight']);
+    expectClose(loaded.weight, weights[3], { atol: 0 });
+  });
+
+  it('saves every epoch by default and names unknown template fields', async () => {
+    const s = setup();
+    const ckpt = new my.train.ModelCheckpoint({ path: join(dir, 'every.safetensors') });
+    await my.train.fit(s.model, { ...s, epochs: 2, validation: s.train, callbacks: [ckpt] });
+    expect(ckpt.saved).toHaveLength(2);
+    expectClose((await my.load(ckpt.saved[1])).bias, s.model.bias!.detach(), { atol: 0 });
+    const bad = new my.train.ModelCheckpoint({ path: join(dir, '{f1}.safetensors'), monitor: 'loss' });
+    await expect(my.train.fit(s.model, { ...s, epochs: 1, callbacks: [bad] })).rejects.toThrow(/names \{f1\}, which is not logged \(loss, lr, epochTime\)/);
   });
 });
