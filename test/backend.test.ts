@@ -1,0 +1,115 @@
+import { describe, expect, test } from 'vitest';
+import * as my from '../src/index.js';
+import { jsBackend } from '../src/backend/js.js';
+import { createNativeBackend, loadAddon, type NativeAddon } from '../src/backend/native.js';
+import { availableBackends } from './helpers.js';
+
+const hasNative = availableBackends().includes('native');
+
+function randomArray(ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number): Float32Array | Float64Array {
+  const a = new ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+describe('backend selection', () => {
+  test('backend() names the backend, the ISA and the threads', () => {
+    my.setBackend('js');
+    expect(my.backend()).toEqual({ name: 'js', isa: 'js', threads: 1 });
+    if (hasNative) {
+      my.setBackend('native');
+      const info = my.backend();
+      expect(info.name).toBe('native');
+      expect(['avx512', 'avx2', 'scalar']).toContain(info.isa);
+      if (process.env.MYELIN_ISA) expect(info.isa).toBe(process.env.MYELIN_ISA);
+      expect(info.threads).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  test('bad arguments are refused with the function named', () => {
+    expect(() => my.setBackend('gpu' as any)).toThrow(/setBackend: expected 'native' or 'js'/);
+    expect(() => my.setNumThreads(0)).toThrow(/setNumThreads: expected an integer/);
+    expect(() => my.setNumThreads(1.5)).toThrow(/setNumThreads/);
+  });
+});
+
+// The native tests below need the addon; .ci/run builds it and sets MYELIN_REQUIRE_NATIVE=1,
+// which makes availableBackends() throw when it does not load.
+describe.runIf(hasNative)('native GEMM against the TypeScript reference', () => {
+  const addon: NativeAddon = hasNative ? loadAddon() : (null as never);
+  const native = hasNative ? createNativeBackend(addon) : jsBackend;
+
+  test.each([
+    [1, 1, 1], [1, 17, 1], [5, 3, 7], [17, 33, 9], [31, 1, 47], [64, 64, 64], [100, 300, 10], [129, 257, 65],
+  ])('all transposes, padded leading dims, alpha/beta: %i x %i x %i', (m, k, n) => {
+    for (const ctor of [Float32Array, Float64Array] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 1, ldc = n + 2;
+          const a = randomArray(ctor, (transA ? k : m) * lda, 1), b = randomArray(ctor, (transB ? n : k) * ldb, 2);
+          const c0 = randomArray(ctor, m * ldc, 3);
+          const ref = c0.slice(), got = c0.slice();
+          jsBackend.gemm(transA, transB, m, n, k, 0.5, a, lda, b, ldb, 2, ref, ldc);
+          native.gemm(transA, transB, m, n, k, 0.5, a, lda, b, ldb, 2, got, ldc);
+          const tol = (ctor === Float32Array ? 2e-6 : 1e-13) * k;
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < ldc; j++) {
+              const idx = i * ldc + j;
+              // The padding past column n must stay untouched.
+              const bound = j < n ? tol : 0;
+              if (!(Math.abs(got[idx] - ref[idx]) <= bound)) {
+                throw new Error(`at (${i},${j}): ref=${ref[idx]}, got=${got[idx]}, ${m}x${n}x${k} trans=${transA},${transB} ${ctor.name}`);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('beta = 0 ignores NaN in C; batched GEMM with a broadcast operand', () => {
+    const a = randomArray(Float32Array, 3 * 4 * 5, 4), b = randomArray(Float32Array, 5 * 6, 5);
+    const got = new Float32Array(3 * 4 * 6).fill(NaN), ref = new Float32Array(3 * 4 * 6);
+    native.gemmBatched(false, false, 4, 6, 5, 1, a, 5, 20, b, 6, 0, 0, got, 6, 24, 3);
+    jsBackend.gemmBatched(false, false, 4, 6, 5, 1, a, 5, 20, b, 6, 0, 0, ref, 6, 24, 3);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-5);
+  });
+
+  test('results are bit-identical for 1, 2 and 3 threads', () => {
+    const m = 300, n = 257, k = 311;
+    const a = randomArray(Float32Array, m * k, 6), b = randomArray(Float32Array, k * n, 7);
+    const results = [1, 2, 3].map((t) => {
+      addon.setNumThreads(t);
+      const c = new Float32Array(m * n);
+      addon.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+      return c;
+    });
+    addon.setNumThreads(Number(process.env.MYELIN_NUM_THREADS) || 2);
+    expect(Buffer.from(results[1].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+    expect(Buffer.from(results[2].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+  });
+
+  test('hostile arguments throw Errors naming gemm, never crash', () => {
+    const f = new Float32Array(16), d = new Float64Array(16);
+    const call = (...args: unknown[]) => () => (addon.gemm as (...a: unknown[]) => void)(...args);
+    expect(call(false, false, 2, 2, 2, 1, f, 2, d, 2, 0, f, 2)).toThrow(/gemm/);           // mixed dtypes
+    expect(call(false, false, 2, 2, 2, 1, [1, 2, 3, 4], 2, f, 2, 0, f, 2)).toThrow(/gemm/);  // not a typed array
+    expect(call(false, false, 2, 2, 2, 1, new Int32Array(16), 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(call(false, false, 4, 4, 8, 1, f, 8, f, 4, 0, f, 4)).toThrow(/gemm/);            // A too short
+    expect(call(false, false, -1, 2, 2, 1, f, 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(call(false, false, 1.5, 2, 2, 1, f, 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(call(false, false, NaN, 2, 2, 1, f, 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(call(false, false, 2 ** 40, 2, 2, 1, f, 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(call(false, false, 2, 2, 4, 1, f, 2, f, 2, 0, f, 2)).toThrow(/gemm/);            // lda < k
+    expect(call(false, false, 2, 2)).toThrow(/gemm/);                                       // too few arguments
+    const detached = new Float32Array(16);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(call(false, false, 2, 2, 2, 1, detached, 2, f, 2, 0, f, 2)).toThrow(/gemm/);
+    expect(() => (addon.gemmBatched as (...a: unknown[]) => void)(false, false, 2, 2, 2, 1, f, 2, 4, f, 2, 4, 0, f, 2, 4, 5)).toThrow(/gemmBatched/);
+    expect(() => addon.setNumThreads(0)).toThrow(/setNumThreads/);
+  });
+});
