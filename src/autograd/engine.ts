@@ -37,7 +37,7 @@ function rootGrads(op: string, roots: readonly Tensor[], grads: readonly (Tensor
 }
 
 /** Nodes reachable from the roots, with how many edges point at each. */
-function collect(roots: readonly Tensor[]): Map<Node, number> {
+function collect(op: string, roots: readonly Tensor[]): Map<Node, number> {
   const deps = new Map<Node, number>();
   const stack: Node[] = [];
   for (const r of roots) {
@@ -49,7 +49,7 @@ function collect(roots: readonly Tensor[]): Map<Node, number> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     check(node.inputs !== null, () =>
-      `backward: trying to backward through the graph a second time (${node.name}'s saved tensors were freed); ` +
+      `${op}: trying to backward through the graph a second time (${node.name}'s saved tensors were freed); ` +
         'pass retainGraph: true to the first backward or autograd.grad if you need to');
     for (const t of node.inputs) {
       const next = t.gradFn;
@@ -83,7 +83,7 @@ function run(
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
-  const deps = collect(roots);
+  const deps = collect(op, roots);
   const buffers = new Map<Node, (Tensor | null)[]>();
   const ready: Node[] = [];
   const deliver = (t: Tensor, g: Tensor): void => {
