@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: { alias: { myelin: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed-tarball test has its own config and runs once (npm run test:package).
+    exclude: ['test/package/**', '**/node_modules/**'],
     testTimeout: 60_000,
     pool: 'forks',
   },
