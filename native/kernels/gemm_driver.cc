@@ -1,0 +1,190 @@
+// Portable part of GEMM, BLIS/Goto style: cache blocking, packing, the split over
+// threads, and calls into the per-ISA micro-kernel chosen by gemm_dispatch().
+//
+// Loop nest (inside one thread's share of C):
+//   jc over N by NC      B block kc x nc packed once, stays in L2
+//    pc over K by KC     beta applies on the first K block only; epilogue after the last
+//     ic over M by MC    A block mc x kc packed
+//      ir over MC by MR  A micro-panel (MR x KC) stays in L1 across the jr loop
+//       jr over NC by NR B micro-panels stream from L2; micro-kernel writes one C tile
+#include <algorithm>
+#include <cmath>
+
+#include "aligned_buffer.h"
+#include "fp_mode.h"
+#include "gemm.h"
+#include "gemm_microkernel.h"
+#include "gemm_pack.h"
+#include "thread_pool.h"
+
+namespace myelin {
+namespace {
+
+// Below this many flops (2*m*n*k) waking the pool costs more than it saves: measured
+// with bench/gemm.mjs on 2 Sapphire Rapids cores (a wake-up is ~5-50 us).
+constexpr double kMinParallelFlops = 4e5;
+
+size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+template <typename T>
+AlignedBuffer<T>& a_pack_buffer() {
+  thread_local AlignedBuffer<T> buffer;
+  return buffer;
+}
+
+template <typename T>
+AlignedBuffer<T>& b_pack_buffer() {
+  thread_local AlignedBuffer<T> buffer;
+  return buffer;
+}
+
+template <typename T>
+const GemmKernelSet<T>& kernels_for(const GemmDispatch& d);
+template <>
+const GemmKernelSet<float>& kernels_for<float>(const GemmDispatch& d) { return d.f32; }
+template <>
+const GemmKernelSet<double>& kernels_for<double>(const GemmDispatch& d) { return d.f64; }
+
+template <typename T>
+void apply_epilogue(const GemmArgs<T>& g, T* c, size_t rows, size_t cols, size_t col0) {
+  const GemmEpilogue<T>& e = *g.epilogue;
+  if (e.bias == nullptr && e.activation == Activation::identity) return;
+  apply_bias_activation_tile(c, g.ldc, rows, cols, e.bias, col0, e.activation, e.act_param);
+}
+
+// C = beta*C (then the epilogue): the whole answer when k == 0 or alpha == 0.
+template <typename T>
+void scale_c(const GemmArgs<T>& g) {
+  for (size_t i = 0; i < g.m; ++i) {
+    T* row = g.c + i * g.ldc;
+    if (g.beta == T(0)) {
+      std::fill(row, row + g.n, T(0));
+    } else if (g.beta != T(1)) {
+      for (size_t j = 0; j < g.n; ++j) row[j] *= g.beta;
+    }
+  }
+  if (g.epilogue) apply_epilogue(g, g.c, g.m, g.n, 0);
+}
+
+// Computes C[i_begin..i_end, j_begin..j_end) completely, on the calling thread.
+template <typename T>
+void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t i_begin,
+                      size_t i_end, size_t j_begin, size_t j_end) {
+  const size_t mr = cfg.mr, nr = cfg.nr;
+  T* a_pack = a_pack_buffer<T>().reserve(cfg.mc * cfg.kc);
+  T* b_pack = b_pack_buffer<T>().reserve(cfg.kc * cfg.nc);
+  for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
+    const size_t nc = std::min(cfg.nc, j_end - jc);
+    for (size_t pc = 0; pc < g.k; pc += cfg.kc) {
+      const size_t kc = std::min(cfg.kc, g.k - pc);
+      const T beta = pc == 0 ? g.beta : T(1);
+      const bool last_k_block = pc + kc == g.k;
+      pack_b_panels(g.trans_b, g.b, g.ldb, pc, kc, jc, nc, nr, b_pack);
+      for (size_t ic = i_begin; ic < i_end; ic += cfg.mc) {
+        const size_t mc = std::min(cfg.mc, i_end - ic);
+        pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kc, mr, a_pack);
+        for (size_t ir = 0; ir < mc; ir += mr) {
+          const size_t rows = std::min(mr, mc - ir);
+          for (size_t jr = 0; jr < nc; jr += nr) {
+            const size_t cols = std::min(nr, nc - jr);
+            T* c = g.c + (ic + ir) * g.ldc + jc + jr;
+            cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, rows, cols, g.alpha,
+                        beta);
+            if (last_k_block && g.epilogue) apply_epilogue(g, c, rows, cols, jc + jr);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Share of `panels` tiles that the busiest of `threads` threads gets, as a fraction of
+// perfect balance.
+double balance(size_t panels, size_t threads) {
+  return static_cast<double>(panels) / static_cast<double>(threads * ceil_div(panels, threads));
+}
+
+template <typename T>
+void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
+  if (g.m == 0 || g.n == 0) return;
+  if (g.k == 0 || g.alpha == T(0)) {
+    scale_c(g);
+    return;
+  }
+  const GemmKernelSet<T>& set = kernels_for<T>(gemm_dispatch());
+  const GemmKernelConfig<T>& cfg = g.n <= set.narrow.nr ? set.narrow : set.wide;
+  const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
+                       static_cast<double>(g.k);
+  const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
+  const size_t panels_m = ceil_div(g.m, cfg.mr), panels_n = ceil_div(g.n, cfg.nr);
+  if (threads <= 1 || (panels_m < 2 && panels_n < 2)) {
+    gemm_block_range(g, cfg, 0, g.m, 0, g.n);
+    return;
+  }
+  // Split over M or N only, at tile boundaries, never over K: every element's sum then
+  // runs in the same order whatever the thread count, so results are bit-identical.
+  // Prefer the split that balances better; on a tie the larger dimension, because each
+  // thread re-packs the whole operand along the other one.
+  const double bm = balance(panels_m, threads), bn = balance(panels_n, threads);
+  const bool split_m = bm > bn || (bm == bn && g.m >= g.n);
+  const size_t panels = split_m ? panels_m : panels_n;
+  const size_t tile = split_m ? cfg.mr : cfg.nr;
+  const size_t extent = split_m ? g.m : g.n;
+  const size_t tasks = std::min(threads, panels);
+  parallel_for(tasks, [&](size_t t) {
+    const size_t begin = std::min(extent, panels * t / tasks * tile);
+    const size_t end = std::min(extent, panels * (t + 1) / tasks * tile);
+    if (begin >= end) return;
+    if (split_m) {
+      gemm_block_range(g, cfg, begin, end, 0, g.n);
+    } else {
+      gemm_block_range(g, cfg, 0, g.m, begin, end);
+    }
+  });
+}
+
+template <typename T>
+void gemm_batched_impl(const GemmBatchedArgs<T>& args) {
+  const GemmArgs<T>& g0 = args.gemm;
+  if (args.batch == 0 || g0.m == 0 || g0.n == 0) return;
+  auto nth = [&](size_t i) {
+    GemmArgs<T> g = g0;
+    g.a = g0.a + i * args.stride_a;
+    g.b = g0.b + i * args.stride_b;
+    g.c = g0.c + i * args.stride_c;
+    return g;
+  };
+  const double flops = 2.0 * static_cast<double>(g0.m) * static_cast<double>(g0.n) *
+                       static_cast<double>(g0.k);
+  const size_t threads = thread_count();
+  // Many small matrices: one matrix per task. Large ones: threads inside each matrix.
+  // Either way each matrix is computed by the same code path, so results do not depend
+  // on the thread count.
+  if (threads > 1 && args.batch >= threads && flops * args.batch >= kMinParallelFlops &&
+      flops < 16 * kMinParallelFlops) {
+    parallel_for(args.batch, [&](size_t i) { gemm_impl(nth(i), false); });
+  } else {
+    for (size_t i = 0; i < args.batch; ++i) gemm_impl(nth(i), true);
+  }
+}
+
+}  // namespace
+
+void gemm(const GemmArgs<float>& args) {
+  ScopedFlushDenormals ftz;
+  gemm_impl(args, true);
+}
+void gemm(const GemmArgs<double>& args) {
+  ScopedFlushDenormals ftz;
+  gemm_impl(args, true);
+}
+void gemm_batched(const GemmBatchedArgs<float>& args) {
+  ScopedFlushDenormals ftz;
+  gemm_batched_impl(args);
+}
+void gemm_batched(const GemmBatchedArgs<double>& args) {
+  ScopedFlushDenormals ftz;
+  gemm_batched_impl(args);
+}
+
+}  // namespace myelin

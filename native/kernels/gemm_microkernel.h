@@ -1,0 +1,62 @@
+// The per-ISA part of GEMM: an MR x NR micro-kernel plus the cache blocks tuned for it.
+// Everything else (blocking loops, packing, threads) is portable C++ in gemm_driver.cc.
+#pragma once
+
+#include <cstddef>
+
+#include "cpu_features.h"
+
+namespace myelin {
+
+// Computes one C tile from packed panels:
+//   acc(i,j) = sum_p a_packed[p*MR + i] * b_packed[p*NR + j]      p = 0..kc-1, in order
+//   C(i,j)   = alpha*acc(i,j) + beta*C(i,j)    for i < mr, j < nr (beta == 0: C not read)
+// Panels are zero-padded to the full MR x NR, so a kernel may compute the whole tile
+// and only mask what it stores; edge tiles (mr < MR, nr < NR) must be handled inside.
+template <typename T>
+using GemmUkernel = void (*)(size_t kc, const T* a_packed, const T* b_packed, T* c, size_t ldc,
+                             size_t mr, size_t nr, T alpha, T beta);
+
+template <typename T>
+struct GemmKernelConfig {
+  const char* name = nullptr;
+  GemmUkernel<T> ukernel = nullptr;
+  size_t mr = 1, nr = 1;        // register tile
+  size_t mc = 1, kc = 1, nc = 1;  // cache blocks: mc % mr == 0, nc % nr == 0
+};
+
+// `wide` is the main kernel; `narrow` (a smaller NR and larger MR) serves problems
+// with n <= narrow.nr, such as a 10-class output layer, without computing mostly padding.
+template <typename T>
+struct GemmKernelSet {
+  GemmKernelConfig<T> wide;
+  GemmKernelConfig<T> narrow;
+};
+
+GemmKernelSet<float> f32_gemm_kernels_scalar();
+GemmKernelSet<double> f64_gemm_kernels_scalar();
+#if defined(__x86_64__)
+GemmKernelSet<float> f32_gemm_kernels_avx2();
+GemmKernelSet<double> f64_gemm_kernels_avx2();
+GemmKernelSet<float> f32_gemm_kernels_avx512();
+GemmKernelSet<double> f64_gemm_kernels_avx512();
+#endif
+
+// The kernels in use, filled once at load from the reference upward (see gemm_dispatch.cc).
+struct GemmDispatch {
+  Isa isa = Isa::scalar;
+  GemmKernelSet<float> f32;
+  GemmKernelSet<double> f64;
+};
+
+// Kernels for `isa` (which the caller must have checked the CPU supports).
+GemmDispatch gemm_dispatch_for(Isa isa);
+
+// The process-wide table: MYELIN_ISA if set and supported, else the best ISA.
+const GemmDispatch& gemm_dispatch();
+
+// Replaces the process-wide table (tests walk every ISA). Asking for an ISA the CPU
+// lacks selects the best available one; returns the ISA really used.
+Isa select_gemm_isa(Isa wanted);
+
+}  // namespace myelin

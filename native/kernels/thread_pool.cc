@@ -1,0 +1,212 @@
+#include "thread_pool.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "fp_mode.h"
+
+namespace myelin {
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// How long an idle pool thread spins before it sleeps on the condition variable.
+// Training calls GEMMs back to back with a few microseconds of JavaScript between
+// them, so a short spin saves the futex wake-up (~20-60 us) there; an idle Node
+// process sleeps after this and burns no CPU.
+constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
+
+// Reads "quota period" from cgroup v2 cpu.max or v1 cfs files; 0 when unlimited/absent.
+size_t cgroup_cpu_limit() {
+  auto ceil_ratio = [](long long quota, long long period) -> size_t {
+    if (quota <= 0 || period <= 0) return 0;
+    return static_cast<size_t>((quota + period - 1) / period);
+  };
+  std::vector<std::string> v2_files = {"/sys/fs/cgroup/cpu.max"};
+  std::ifstream self("/proc/self/cgroup");
+  for (std::string line; std::getline(self, line);) {
+    if (line.rfind("0::", 0) == 0 && line.size() > 4) {
+      v2_files.insert(v2_files.begin(), "/sys/fs/cgroup" + line.substr(3) + "/cpu.max");
+    }
+  }
+  for (const std::string& path : v2_files) {
+    std::ifstream f(path);
+    std::string quota;
+    long long period = 0;
+    if (f >> quota >> period) {
+      if (quota == "max") return 0;
+      return ceil_ratio(std::atoll(quota.c_str()), period);
+    }
+  }
+  for (const char* dir : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+    std::ifstream q(std::string(dir) + "/cpu.cfs_quota_us");
+    std::ifstream p(std::string(dir) + "/cpu.cfs_period_us");
+    long long quota = 0, period = 0;
+    if (q >> quota && p >> period) return ceil_ratio(quota, period);
+  }
+  return 0;
+}
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(size_t n) { start(n); }
+
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+
+  void resize(size_t n) {
+    std::lock_guard<std::mutex> exclusive(run_mutex_);
+    stop();
+    start(n);
+  }
+
+  void run(size_t n_tasks, TaskRef task) {
+    std::unique_lock<std::mutex> exclusive(run_mutex_, std::try_to_lock);
+    if (!exclusive.owns_lock() || workers_.empty() || n_tasks <= 1) {
+      for (size_t t = 0; t < n_tasks; ++t) task(t);
+      return;
+    }
+    task_ = &task;
+    n_tasks_ = n_tasks;
+    next_task_.store(0, std::memory_order_relaxed);
+    failed_.store(false, std::memory_order_relaxed);
+    busy_workers_.store(workers_.size(), std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    run_tasks();
+    while (busy_workers_.load(std::memory_order_acquire) != 0) cpu_relax();
+    task_ = nullptr;
+    if (failed_.load(std::memory_order_relaxed)) {
+      throw std::runtime_error("a kernel task failed on a pool thread");
+    }
+  }
+
+ private:
+  void start(size_t n) {
+    stopping_.store(false);
+    // A worker must compare against the generation at its creation, not at its first
+    // run: the first job may be published before the new thread gets scheduled.
+    const uint64_t seen = generation_.load(std::memory_order_acquire);
+    for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, seen] { worker_main(seen); });
+    size_.store(n < 1 ? 1 : n, std::memory_order_relaxed);
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_.store(true);
+    }
+    wake_.notify_all();
+    for (std::thread& t : workers_) t.join();
+    workers_.clear();
+  }
+
+  void run_tasks() {
+    for (;;) {
+      const size_t t = next_task_.fetch_add(1, std::memory_order_relaxed);
+      if (t >= n_tasks_) return;
+      try {
+        (*task_)(t);
+      } catch (...) {
+        failed_.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  void worker_main(uint64_t seen) {
+    enable_flush_denormals();
+    for (;;) {
+      const auto spin_end = std::chrono::steady_clock::now() + kSpinBeforeSleep;
+      unsigned spins = 0;
+      uint64_t gen;
+      while ((gen = generation_.load(std::memory_order_acquire)) == seen) {
+        if (stopping_.load(std::memory_order_relaxed)) return;
+        cpu_relax();
+        if ((++spins & 63) == 0 && std::chrono::steady_clock::now() > spin_end) {
+          std::unique_lock<std::mutex> lock(mutex_);
+          wake_.wait(lock, [&] {
+            return generation_.load(std::memory_order_acquire) != seen || stopping_.load();
+          });
+          spins = 0;
+        }
+      }
+      seen = gen;
+      run_tasks();
+      busy_workers_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  std::mutex run_mutex_;  // one caller at a time
+  std::mutex mutex_;      // guards sleeping on wake_
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<size_t> next_task_{0};
+  std::atomic<size_t> busy_workers_{0};
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> size_{1};
+  size_t n_tasks_ = 0;
+  const TaskRef* task_ = nullptr;
+  std::vector<std::thread> workers_;
+};
+
+// Created on first use and deliberately never destroyed: joining threads from a static
+// destructor while Node tears down is a classic exit-time hang.
+ThreadPool& pool() {
+  static ThreadPool* instance = new ThreadPool(default_thread_count());
+  return *instance;
+}
+
+}  // namespace
+
+size_t usable_core_count() {
+  size_t cores = std::thread::hardware_concurrency();
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cores = static_cast<size_t>(CPU_COUNT(&set));
+#endif
+  const size_t quota = cgroup_cpu_limit();
+  if (quota > 0 && quota < cores) cores = quota;
+  return cores < 1 ? 1 : cores;
+}
+
+size_t default_thread_count() {
+  if (const char* env = std::getenv("MYELIN_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n >= 1 && n <= 1024) return static_cast<size_t>(n);
+  }
+  return usable_core_count();
+}
+
+size_t thread_count() { return pool().size(); }
+
+void set_thread_count(size_t n) { pool().resize(n < 1 ? 1 : n); }
+
+void parallel_for(size_t n_tasks, TaskRef task) { pool().run(n_tasks, task); }
+
+}  // namespace myelin
