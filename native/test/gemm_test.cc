@@ -1,0 +1,164 @@
+// GEMM against its scalar reference, for every ISA this CPU has, over an edge-case grid:
+// k = 1, m and n below a tile, sizes off the tile grid, all four transposes, padded
+// lda/ldb/ldc (padding must stay untouched), alpha/beta variants including beta = 0
+// with NaN in C, k = 0, float32 and float64; plus each micro-kernel alone.
+#include <algorithm>
+#include <cstring>
+
+#include "gemm_microkernel.h"
+#include "test_support.h"
+
+using namespace myelin;
+using namespace myelin_test;
+
+namespace {
+
+struct Scalars {
+  double alpha, beta;
+  bool nan_in_c;
+};
+
+template <typename T>
+void check_case(Failures& f, Isa isa, bool ta, bool tb, size_t m, size_t n, size_t k, size_t pad,
+                Scalars s) {
+  const size_t lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+  const size_t a_rows = ta ? k : m, b_rows = tb ? n : k;
+  std::vector<T> a = random_vector<T>(a_rows * lda + 1, 1 + m * 7 + k);
+  std::vector<T> b = random_vector<T>(b_rows * ldb + 1, 2 + n * 5 + k);
+  std::vector<T> c0 = random_vector<T>(m * ldc + 1, 3 + m + n);
+  const T sentinel = T(-777.25);
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t j = n; j < ldc; ++j) c0[i * ldc + j] = sentinel;
+    if (s.nan_in_c) {
+      for (size_t j = 0; j < n; ++j) c0[i * ldc + j] = std::numeric_limits<T>::quiet_NaN();
+    }
+  }
+  c0.back() = sentinel;
+
+  GemmArgs<T> g;
+  g.trans_a = ta, g.trans_b = tb, g.m = m, g.n = n, g.k = k;
+  g.alpha = static_cast<T>(s.alpha), g.beta = static_cast<T>(s.beta);
+  g.a = a.data(), g.lda = lda, g.b = b.data(), g.ldb = ldb, g.ldc = ldc;
+
+  std::vector<T> ref = c0, got = c0, bound = c0;
+  g.c = ref.data();
+  gemm_reference(g);
+  g.c = got.data();
+  gemm(g);
+  // Error bound: the same product on absolute values, times (k + 2) ulps.
+  std::vector<T> abs_a(a), abs_b(b);
+  for (T& x : abs_a) x = std::fabs(x);
+  for (T& x : abs_b) x = std::fabs(x);
+  for (T& x : bound) x = std::isnan(x) ? T(0) : std::fabs(x);
+  GemmArgs<T> gb = g;
+  gb.a = abs_a.data(), gb.b = abs_b.data(), gb.c = bound.data();
+  gb.alpha = std::fabs(g.alpha), gb.beta = std::fabs(g.beta);
+  gemm_reference(gb);
+  const double eps = std::numeric_limits<T>::epsilon();
+
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t j = 0; j < ldc; ++j) {
+      const size_t at = i * ldc + j;
+      if (j >= n) {
+        if (!(got[at] == sentinel)) {
+          f.report("padding overwritten at (%zu,%zu): got=%g, MxNxK=%zux%zux%zu, isa=%s, %s %s ldc=%zu",
+                   i, j, double(got[at]), m, n, k, isa_name(isa), trans_name(ta, tb),
+                   dtype_name<T>(), ldc);
+        }
+        continue;
+      }
+      const double tol = (double(k) + 2) * eps * double(bound[at]) + 1e-30;
+      const bool ok = std::fabs(double(ref[at]) - double(got[at])) <= tol;
+      if (!ok) {
+        f.report("at (%zu,%zu): ref=%.9g, got=%.9g, MxNxK=%zux%zux%zu, isa=%s, %s %s, "
+                 "alpha=%g beta=%g nanC=%d pad=%zu",
+                 i, j, double(ref[at]), double(got[at]), m, n, k, isa_name(isa),
+                 trans_name(ta, tb), dtype_name<T>(), s.alpha, s.beta, int(s.nan_in_c), pad);
+      }
+    }
+  }
+  if (!(got.back() == sentinel)) f.report("wrote past the end of C, isa=%s", isa_name(isa));
+}
+
+template <typename T>
+void check_grid(Failures& f, Isa isa) {
+  const size_t ms[] = {1, 5, 11, 13, 25, 150};
+  const size_t ns[] = {1, 7, 10, 16, 17, 33, 70};
+  const size_t ks[] = {1, 16, 390};
+  const Scalars scalars[] = {{1, 0, true}, {0.5, 2, false}, {-1.5, 1, false}};
+  size_t variant = 0;
+  for (size_t m : ms) {
+    for (size_t n : ns) {
+      for (size_t k : ks) {
+        for (int t = 0; t < 4; ++t) {
+          const Scalars s = scalars[variant % 3];
+          const size_t pad = (variant / 3) % 2 ? 3 : 0;
+          check_case<T>(f, isa, t & 2, t & 1, m, n, k, pad, s);
+          ++variant;
+        }
+      }
+    }
+  }
+  // Wider than one NC block, taller than one MC block, deeper than one KC block.
+  check_case<T>(f, isa, false, false, 300, 1100, 40, 1, {1, 0, true});
+  check_case<T>(f, isa, true, true, 301, 530, 800, 2, {0.25, -1, false});
+  // k == 0 and alpha == 0: C = beta*C without reading A or B.
+  check_case<T>(f, isa, false, true, 9, 21, 0, 1, {1, 0.5, false});
+  check_case<T>(f, isa, false, false, 9, 21, 0, 1, {1, 0, true});
+  check_case<T>(f, isa, true, false, 9, 21, 5, 0, {0, 3, false});
+}
+
+// One micro-kernel alone on random packed panels, for every edge extent mr x nr.
+template <typename T>
+void check_ukernel(Failures& f, Isa isa, const GemmKernelConfig<T>& cfg) {
+  const size_t mr = cfg.mr, nr = cfg.nr, ldc = nr + 5;
+  for (size_t kc : {size_t(1), size_t(3), size_t(64)}) {
+    std::vector<T> a = random_vector<T>(mr * kc, 11 + kc), b = random_vector<T>(nr * kc, 12 + kc);
+    for (size_t rows = 1; rows <= mr; ++rows) {
+      for (size_t cols = 1; cols <= nr; cols += (cols < 3 || cols + 2 > nr) ? 1 : nr / 3) {
+        for (double beta : {0.0, 1.5}) {
+          std::vector<T> c = random_vector<T>(mr * ldc, 13 + rows + cols), ref = c;
+          cfg.ukernel(kc, a.data(), b.data(), c.data(), ldc, rows, cols, T(2), T(beta));
+          for (size_t i = 0; i < mr; ++i) {
+            for (size_t j = 0; j < ldc; ++j) {
+              double want = ref[i * ldc + j], bound = std::fabs(want);
+              if (i < rows && j < cols) {
+                double acc = 0, abs_acc = 0;
+                for (size_t p = 0; p < kc; ++p) {
+                  acc += double(a[p * mr + i]) * double(b[p * nr + j]);
+                  abs_acc += std::fabs(double(a[p * mr + i]) * double(b[p * nr + j]));
+                }
+                want = 2 * acc + beta * ref[i * ldc + j];
+                bound = 2 * abs_acc + std::fabs(beta * ref[i * ldc + j]);
+              }
+              const double tol = (kc + 2) * std::numeric_limits<T>::epsilon() * bound;
+              if (std::fabs(want - double(c[i * ldc + j])) > tol) {
+                f.report("%s at (%zu,%zu): ref=%.9g, got=%.9g, tile %zux%zu, kc=%zu, beta=%g, isa=%s",
+                         cfg.name, i, j, want, double(c[i * ldc + j]), rows, cols, kc, beta,
+                         isa_name(isa));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main() {
+  Failures f;
+  for (Isa wanted : available_isas()) {
+    const Isa isa = select_gemm_isa(wanted);
+    std::printf("isa=%s\n", isa_name(isa));
+    const GemmDispatch& d = gemm_dispatch();
+    check_ukernel<float>(f, isa, d.f32.wide);
+    check_ukernel<float>(f, isa, d.f32.narrow);
+    check_ukernel<double>(f, isa, d.f64.wide);
+    check_ukernel<double>(f, isa, d.f64.narrow);
+    check_grid<float>(f, isa);
+    check_grid<double>(f, isa);
+  }
+  return f.exit_code("gemm_test");
+}
