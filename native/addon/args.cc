@@ -1,0 +1,137 @@
+#include "args.h"
+
+#include <cmath>
+
+namespace myelin_addon {
+namespace {
+
+// Dimensions beyond 2^32 cannot describe a typed array V8 will allocate, and keeping
+// them below that makes every product of two fit in 64 bits.
+constexpr double kMaxSize = 4294967296.0;
+
+std::string describe(const Napi::Value& v) {
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsBoolean()) return "a boolean";
+  if (v.IsNumber()) return "the number " + v.ToString().Utf8Value();
+  if (v.IsString()) return "a string";
+  if (v.IsTypedArray()) {
+    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_int8_array: return "an Int8Array";
+      case napi_uint8_array: return "a Uint8Array";
+      case napi_uint8_clamped_array: return "a Uint8ClampedArray";
+      case napi_int16_array: return "an Int16Array";
+      case napi_uint16_array: return "a Uint16Array";
+      case napi_int32_array: return "an Int32Array";
+      case napi_uint32_array: return "a Uint32Array";
+      case napi_float32_array: return "a Float32Array";
+      case napi_float64_array: return "a Float64Array";
+      case napi_bigint64_array: return "a BigInt64Array";
+      case napi_biguint64_array: return "a BigUint64Array";
+      default: return "a typed array";
+    }
+  }
+  if (v.IsArray()) return "an Array";
+  if (v.IsFunction()) return "a function";
+  return "an object";
+}
+
+}  // namespace
+
+const char* dtype_array_name(Dtype dtype) {
+  return dtype == Dtype::float32 ? "Float32Array" : "Float64Array";
+}
+
+Args::Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op) {}
+
+void Args::fail(const std::string& message) const {
+  throw Napi::Error::New(env(), std::string(op_) + ": " + message);
+}
+void Args::fail_type(const std::string& message) const {
+  throw Napi::TypeError::New(env(), std::string(op_) + ": " + message);
+}
+void Args::fail_range(const std::string& message) const {
+  throw Napi::RangeError::New(env(), std::string(op_) + ": " + message);
+}
+
+void Args::expect_count(size_t count, const char* signature) const {
+  if (info_.Length() != count) {
+    fail_type("expected " + std::to_string(count) + " arguments (" + signature + "), got " +
+              std::to_string(info_.Length()));
+  }
+}
+
+bool Args::boolean(size_t index, const char* name) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsBoolean()) fail_type(std::string(name) + " must be a boolean, got " + describe(v));
+  return v.As<Napi::Boolean>().Value();
+}
+
+double Args::number(size_t index, const char* name) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsNumber()) fail_type(std::string(name) + " must be a number, got " + describe(v));
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+size_t Args::size(size_t index, const char* name) const {
+  const double x = number(index, name);
+  if (!std::isfinite(x) || x != std::floor(x) || x < 0) {
+    fail_range(std::string(name) + " must be a non-negative integer, got " +
+               Napi::Value(info_[index]).ToString().Utf8Value());
+  }
+  if (x > kMaxSize) fail_range(std::string(name) + " = " + std::to_string(x) + " is too large");
+  return static_cast<size_t>(x);
+}
+
+FloatArray Args::float_array(size_t index, const char* name) const {
+  const Napi::Value v = info_[index];
+  FloatArray out;
+  if (v.IsTypedArray()) {
+    const Napi::TypedArray ta = v.As<Napi::TypedArray>();
+    if (ta.TypedArrayType() == napi_float32_array) {
+      Napi::Float32Array f = v.As<Napi::Float32Array>();
+      out.dtype = Dtype::float32;
+      out.data = f.Data();  // points at byteOffset already
+      out.length = f.ElementLength();
+      if (out.data == nullptr) out.length = 0;
+      return out;
+    }
+    if (ta.TypedArrayType() == napi_float64_array) {
+      Napi::Float64Array f = v.As<Napi::Float64Array>();
+      out.dtype = Dtype::float64;
+      out.data = f.Data();
+      out.length = f.ElementLength();
+      if (out.data == nullptr) out.length = 0;
+      return out;
+    }
+  }
+  fail_type(std::string(name) + " must be a Float32Array or Float64Array, got " + describe(v));
+}
+
+std::string Args::string(size_t index, const char* name) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsString()) fail_type(std::string(name) + " must be a string, got " + describe(v));
+  return v.As<Napi::String>().Utf8Value();
+}
+
+size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld) {
+  if (rows == 0 || cols == 0) return 0;
+  size_t extent = 0;
+  if (__builtin_mul_overflow(rows - 1, ld, &extent) ||
+      __builtin_add_overflow(extent, cols, &extent)) {
+    args.fail_range("matrix of " + std::to_string(rows) + " rows with stride " +
+                    std::to_string(ld) + " is too large");
+  }
+  return extent;
+}
+
+void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
+                   const std::string& shape) {
+  if (array.length < needed) {
+    args.fail_range(std::string(name) + " (" + dtype_array_name(array.dtype) + ") has " +
+                    std::to_string(array.length) + " elements but " + shape + " needs " +
+                    std::to_string(needed) + (array.length == 0 ? " (is its buffer detached?)" : ""));
+  }
+}
+
+}  // namespace myelin_addon

@@ -1,0 +1,62 @@
+// Argument checking shared by all bindings. Every failure throws a JS Error whose
+// message starts with the op name ("gemm: ...") and names the offending argument,
+// shapes and dtypes; nothing a JavaScript caller passes may crash the process.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <string>
+
+namespace myelin_addon {
+
+enum class Dtype { float32, float64 };
+
+const char* dtype_array_name(Dtype dtype);  // "Float32Array" | "Float64Array"
+
+// A Float32Array or Float64Array, with its byteOffset already applied.
+struct FloatArray {
+  Dtype dtype = Dtype::float32;
+  void* data = nullptr;
+  size_t length = 0;  // elements; 0 for a detached buffer
+
+  template <typename T>
+  T* as() const { return static_cast<T*>(data); }
+};
+
+// Reads arguments of one call, tagging every error with the op name.
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* op);
+
+  // Throws unless there are exactly `count` arguments; `signature` is shown in the error.
+  void expect_count(size_t count, const char* signature) const;
+
+  bool boolean(size_t index, const char* name) const;
+  double number(size_t index, const char* name) const;
+  // A non-negative integer (a dimension, leading dimension or stride), at most 2^32.
+  size_t size(size_t index, const char* name) const;
+  FloatArray float_array(size_t index, const char* name) const;
+  std::string string(size_t index, const char* name) const;
+
+  [[noreturn]] void fail(const std::string& message) const;
+  [[noreturn]] void fail_type(const std::string& message) const;
+  [[noreturn]] void fail_range(const std::string& message) const;
+
+  Napi::Env env() const { return info_.Env(); }
+  const char* op() const { return op_; }
+
+ private:
+  const Napi::CallbackInfo& info_;
+  const char* op_;
+};
+
+// Elements a rows x cols row-major view with row stride ld needs: (rows-1)*ld + cols,
+// or 0 when the view is empty. Throws (through args) on overflow.
+size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld);
+
+// Checks that `array` holds `needed` elements, naming the shape in the error.
+void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
+                   const std::string& shape);
+
+}  // namespace myelin_addon

@@ -1,0 +1,47 @@
+// The myelin addon: registers exports only; each area lives in its own *_binding.cc.
+//
+// Contract of the exports (an index.d.ts for the native module; src/backend/native.ts
+// keeps its own types). Every function validates again what TypeScript validated, and
+// throws an Error whose message starts with the function name ("gemm: ...").
+//
+//   type FloatArray = Float32Array | Float64Array;
+//
+//   /** C = alpha*op(A)*op(B) + beta*C, row-major. op(A) is m x k: A is stored m x k
+//    *  with row stride lda, or k x m when transA. a, b, c share one dtype. m or n == 0
+//    *  is a no-op; k == 0 gives C = beta*C; beta == 0 ignores C's old contents (NaN
+//    *  included). Results are identical for any thread count. */
+//   export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+//                        alpha: number, a: FloatArray, lda: number, b: FloatArray,
+//                        ldb: number, beta: number, c: FloatArray, ldc: number): void;
+//
+//   /** gemm over a strided batch: matrix i uses a[i*strideA..], b[i*strideB..],
+//    *  c[i*strideC..]. strideA/strideB may be 0 to broadcast one matrix; strideC must be
+//    *  >= m*ldc when batch > 1 (C matrices may not overlap). */
+//   export function gemmBatched(transA: boolean, transB: boolean, m: number, n: number,
+//                               k: number, alpha: number, a: FloatArray, lda: number,
+//                               strideA: number, b: FloatArray, ldb: number, strideB: number,
+//                               beta: number, c: FloatArray, ldc: number, strideC: number,
+//                               batch: number): void;
+//
+//   /** The ISA really in use (MYELIN_ISA can only lower it), the pool size (caller
+//    *  included), and every ISA this machine could run. */
+//   export function info(): { isa: 'avx512' | 'avx2' | 'scalar'; threads: number;
+//                             available: string[] };
+//
+//   /** Resizes the kernel thread pool to n threads in total (1 <= n <= 1024). */
+//   export function setNumThreads(n: number): void;
+#include <napi.h>
+
+#include "bindings.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  myelin_addon::register_gemm(env, exports);
+  myelin_addon::register_runtime(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(myelin, Init)
