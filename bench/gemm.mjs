@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// GEMM GFLOP/s of myelin's addon beside OpenBLAS (Debian numpy), measured in the same run.
+// A benchmark, never a test: it prints figures and writes bench/results/gemm.json.
+//
+//   node bench/gemm.mjs                      # all shapes, threads 1 and 2, 3 runs each
+//   node bench/gemm.mjs --runs 5 --threads 1 --shapes 512,1024
+//
+// Per shape and thread count, runs alternate ours / OpenBLAS; each run is the median of
+// `--samples` samples (each >= 20 ms of back-to-back calls, output buffer preallocated,
+// as /work/shared/peers/gemm_bench.py measures); reported: median over runs (min-max).
+// The box is shared: CPU used by other processes during a run is shown as "foreign".
+import { spawn } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import readline from 'node:readline';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = join(here, '..');
+const require = createRequire(import.meta.url);
+const addon = require('node-gyp-build')(projectRoot);
+
+const SHAPES = [ // label, M, K, N, trans ('A': A stored K x M, 'B': B stored N x K)
+  ...[64, 128, 256, 512, 1024, 2048].map((n) => [`square ${n}`, n, n, n, '']),
+  ['fwd L1 128x784 @ 784x512', 128, 784, 512, ''],
+  ['fwd L2 128x512 @ 512x256', 128, 512, 256, ''],
+  ['fwd L3 128x256 @ 256x10', 128, 256, 10, ''],
+  ['fwd L1 b512 512x784 @ 784x512', 512, 784, 512, ''],
+  ['bwd dW1 X^T dY 784x128 @ 128x512', 784, 128, 512, 'A'],
+  ['bwd dW2 H^T dY 512x128 @ 128x256', 512, 128, 256, 'A'],
+  ['bwd dH1 dY W2^T 128x256 @ 256x512', 128, 256, 512, 'B'],
+  ['bwd dX dY W1 128x512 @ 512x784', 128, 512, 784, ''],
+];
+
+function parseArgs(argv) {
+  const o = { runs: 3, samples: 15, threads: [1, 2], shapes: null, peer: true, quietWait: 20 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = argv[i + 1];
+    if (a === '--runs') o.runs = +v, i++;
+    else if (a === '--samples') o.samples = +v, i++;
+    else if (a === '--threads') o.threads = v.split(',').map(Number), i++;
+    else if (a === '--shapes') o.shapes = v.split(','), i++;
+    else if (a === '--no-peer') o.peer = false;
+    else if (a === '--quiet-wait') o.quietWait = +v, i++;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+// ---- foreign CPU load (other processes on this shared box) -------------------------------
+const TICK = 100; // USER_HZ on Linux
+function machineBusySeconds() {
+  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).map(Number);
+  return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / TICK;
+}
+function pidCpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (+f[11] + +f[12]) / TICK;
+  } catch { return 0; }
+}
+function ownCpuSeconds() { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; }
+function loadMeter(childPids) {
+  const t0 = performance.now(), b0 = machineBusySeconds(), o0 = ownCpuSeconds();
+  const c0 = childPids.map(pidCpuSeconds);
+  return () => {
+    const dt = (performance.now() - t0) / 1e3;
+    const child = childPids.map(pidCpuSeconds).reduce((s, x, i) => s + x - c0[i], 0);
+    const foreign = machineBusySeconds() - b0 - (ownCpuSeconds() - o0) - child;
+    return Math.max(0, foreign / dt);
+  };
+}
+async function waitQuiet(maxSeconds, childPids) {
+  const t0 = performance.now();
+  while ((performance.now() - t0) / 1e3 < maxSeconds) {
+    const meter = loadMeter(childPids);
+    await new Promise((r) => setTimeout(r, 500));
+    if (meter() < 0.1) return;
+  }
+}
+
+// ---- ours ---------------------------------------------------------------------------------
+function operands(M, K, N, trans) {
+  const rand = (n) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = Math.random(); return a; };
+  return { A: rand(M * K), B: rand(K * N), C: rand(M * N) };
+}
+function measureOurs({ M, K, N, trans }, ops, samples) {
+  const ta = trans === 'A', tb = trans === 'B';
+  const call = () => addon.gemm(ta, tb, M, N, K, 1, ops.A, ta ? M : K, ops.B, tb ? K : N, 0, ops.C, N);
+  let t = performance.now(), n = 0;
+  call();
+  while (performance.now() - t < 100) { call(); n++; }
+  const inner = Math.max(1, Math.floor(20 / ((performance.now() - t) / (n + 1))));
+  const us = [];
+  for (let s = 0; s < samples; s++) {
+    t = performance.now();
+    for (let i = 0; i < inner; i++) call();
+    us.push(((performance.now() - t) / inner) * 1e3);
+  }
+  return us;
+}
+
+// ---- theirs: a persistent numpy/OpenBLAS server per thread count --------------------------
+function startPeer(threads) {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const child = spawn('/usr/bin/python3', [join(here, 'openblas_gemm.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (l) => waiting.shift()?.resolve(JSON.parse(l)));
+  const closed = new Promise((resolve) => child.on('close', () => { for (const w of waiting.splice(0)) w.resolve({ error: 'peer exited' }); resolve(); }));
+  child.on('error', (e) => { for (const w of waiting.splice(0)) w.resolve({ error: String(e) }); });
+  const next = () => new Promise((resolve) => waiting.push({ resolve }));
+  const ready = next();
+  return {
+    pid: child.pid, ready,
+    async measure(req) { child.stdin.write(JSON.stringify(req) + '\n'); return next(); },
+    async stop() { child.stdin.end(); await closed; },
+  };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const gflops = (flop, us) => flop / us / 1e3;
+const fmt = (x) => (x == null ? '-' : x.toFixed(1));
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const shapes = SHAPES.filter(([label, M]) => !o.shapes || o.shapes.some((s) => label.includes(s) || String(M) === s))
+    .map(([label, M, K, N, trans]) => ({ label, M, K, N, trans }));
+  const info = addon.info();
+  console.log(`myelin addon: isa=${info.isa} (available ${info.available.join(',')}), pool ${info.threads} threads`);
+  const results = [];
+  for (const threads of o.threads) {
+    addon.setNumThreads(threads);
+    let peer = null, peerNote = 'disabled (--no-peer)';
+    if (o.peer) {
+      peer = startPeer(threads);
+      const hello = await peer.ready;
+      if (hello.error || !hello.ready) { peerNote = hello.error ?? 'did not start'; await peer.stop(); peer = null; }
+      else peerNote = `numpy ${hello.numpy} (OpenBLAS), OPENBLAS_NUM_THREADS=${threads}`;
+    }
+    if (!peer) console.log(`peer unavailable: ${peerNote}; printing myelin only`);
+    for (const s of shapes) {
+      const flop = 2 * s.M * s.N * s.K;
+      const ops = operands(s.M, s.K, s.N, s.trans);
+      const ours = [], theirs = [], foreign = [];
+      for (let r = 0; r < o.runs; r++) {
+        await waitQuiet(o.quietWait, peer ? [peer.pid] : []);
+        const meter = loadMeter(peer ? [peer.pid] : []);
+        ours.push(gflops(flop, median(measureOurs(s, ops, o.samples))));
+        if (peer) {
+          const reply = await peer.measure({ M: s.M, K: s.K, N: s.N, trans: s.trans, samples: o.samples, min_ms: 20 });
+          if (reply.us) theirs.push(gflops(flop, median(reply.us)));
+        }
+        foreign.push(+meter().toFixed(2));
+      }
+      const row = {
+        label: s.label, M: s.M, K: s.K, N: s.N, trans: s.trans, threads,
+        ours: { median: median(ours), min: Math.min(...ours), max: Math.max(...ours), runs: ours },
+        openblas: theirs.length ? { median: median(theirs), min: Math.min(...theirs), max: Math.max(...theirs), runs: theirs } : null,
+        foreign_load: foreign,
+      };
+      row.ratio = row.openblas ? row.ours.median / row.openblas.median : null;
+      results.push(row);
+      console.log(`t=${threads} ${s.label.padEnd(36)} ours ${fmt(row.ours.median).padStart(6)} (${fmt(row.ours.min)}-${fmt(row.ours.max)})` +
+        `  openblas ${fmt(row.openblas?.median).padStart(6)}  ratio ${row.ratio ? row.ratio.toFixed(2) : '-'}  foreign ${JSON.stringify(foreign)}`);
+    }
+    if (peer) await peer.stop();
+  }
+  printTable(results, o.threads);
+  const out = join(here, 'results', 'gemm.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), addon: info, runs: o.runs, samples: o.samples, results }, null, 1));
+  console.log(`wrote ${out}`);
+}
+
+function printTable(results, threadList) {
+  const header = ['shape (M,K,N)'];
+  for (const t of threadList) header.push(`myelin t${t}`, `OpenBLAS t${t}`, `ratio t${t}`);
+  console.log(`\n### fp32 GEMM GFLOP/s, median of runs (min-max)\n\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  const labels = [...new Set(results.map((r) => r.label))];
+  for (const label of labels) {
+    const first = results.find((r) => r.label === label);
+    const cells = [`${label} (${first.M},${first.K},${first.N}${first.trans ? ` ${first.trans === 'A' ? 'TN' : 'NT'}` : ''})`];
+    for (const t of threadList) {
+      const r = results.find((x) => x.label === label && x.threads === t);
+      if (!r) { cells.push('-', '-', '-'); continue; }
+      cells.push(`${fmt(r.ours.median)} (${fmt(r.ours.min)}-${fmt(r.ours.max)})`,
+        r.openblas ? `${fmt(r.openblas.median)} (${fmt(r.openblas.min)}-${fmt(r.openblas.max)})` : 'n/a',
+        r.ratio ? r.ratio.toFixed(2) : '-');
+    }
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+}
+
+await main();
