@@ -18,4 +18,35 @@ describeBackends('examples', () => {
     expect(mlp.accuracy).toBe(1);
     expect(mlp.loss).toBeLessThan(0.05);
   });
+
+  it('linear regression: gradient descent reaches the normal-equation solution', async () => {
+    const r = await (await example('linear-regression')).main({ n: 50, steps: 400, log: quiet });
+    expect(r.exact[0]).toBeCloseTo(2, 1);
+    expect(r.exact[1]).toBeCloseTo(-3, 1);
+    expect(r.maxDifference).toBeLessThan(1e-6);
+    expect(r.gdLoss).toBeCloseTo(r.exactLoss, 10);
+    expect(r.losses[0]).toBeGreaterThan(10 * r.gdLoss);
+  });
+
+  it('perceptron: converges on separable data within Novikoff\'s bound', async () => {
+    const r = await (await example('perceptron')).main({ n: 40, log: quiet });
+    expect(r.converged).toBe(true);
+    expect(r.accuracy).toBe(1);
+    expect(r.updates).toBeGreaterThan(0);
+    expect(r.updates).toBeLessThanOrEqual(r.bound);
+  });
+
+  it('universal approximation: the error falls as the hidden layer widens', async () => {
+    const { errors } = await (await example('universal-approximation')).main({ widths: [1, 4, 16], steps: 600, svg: '', log: quiet });
+    expect(errors[0]).toBeGreaterThan(0.5); // one ReLU: at best a bent line through a sine
+    expect(errors[1]).toBeLessThan(errors[0] / 2);
+    expect(errors[2]).toBeLessThan(errors[1] / 2);
+  });
+
+  it('MAML: the second-order meta-gradient matches finite differences, the first-order one does not', async () => {
+    const r = await (await example('maml')).main({ hidden: 16, metaSteps: 150, log: quiet });
+    expect(r.secondOrderError).toBeLessThan(1e-7);
+    expect(r.firstOrderError).toBeGreaterThan(1e3 * r.secondOrderError);
+    expect(r.after).toBeLessThan(r.before);
+  });
 });
