@@ -5,9 +5,7 @@ import { fromStorage } from '../creation.js';
 import { check, fmtShape } from '../check.js';
 import { DTYPES, READABLE } from './dtypes.js';
 import { parseHeader, type TensorEntry } from './header.js';
-
-/** float32 holds every integer up to 2^24 exactly; beyond, float64 does up to 2^53. */
-const F32_EXACT = 2 ** 24;
+import { exactFloatStorage } from './exact.js';
 
 /** The entry's values as a float32 or float64 tensor: floats keep their width (halves widen), integers take the narrowest exact type. */
 function decodeEntry(e: TensorEntry, data: Uint8Array, where: string): Tensor {
@@ -17,13 +15,10 @@ function decodeEntry(e: TensorEntry, data: Uint8Array, where: string): Tensor {
   const values = info.decode(data.subarray(e.begin, e.end), count);
   if (values instanceof Float32Array || values instanceof Float64Array) return fromStorage(values, e.shape);
   if (!info.integer) return fromStorage(Float32Array.from(values), e.shape);
-  let maxAbs = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    check(!Number.isNaN(v), () => `${where}: tensor '${e.name}' (${e.dtype} ${fmtShape(e.shape)}) holds a value at index ${i} beyond ±2^53, which no float tensor represents exactly`);
-    maxAbs = Math.max(maxAbs, Math.abs(v));
+    check(!Number.isNaN(values[i]), () => `${where}: tensor '${e.name}' (${e.dtype} ${fmtShape(e.shape)}) holds a value at index ${i} beyond ±2^53, which no float tensor represents exactly`);
   }
-  return fromStorage(maxAbs <= F32_EXACT ? Float32Array.from(values) : Float64Array.from(values), e.shape);
+  return fromStorage(exactFloatStorage(values), e.shape);
 }
 
 /** Parses a whole safetensors file held in `bytes` (its real size, so no claimed size is trusted). */

@@ -1,0 +1,92 @@
+import { Tensor } from '../tensor.js';
+import { allocate } from '../dtype.js';
+import { check, fmtShape } from '../check.js';
+
+/** Targets: class indices as an Int32Array, or a tensor whose first dimension runs over examples. */
+export type Labels = Tensor | Int32Array;
+
+/** A data set the DataLoader can batch: `length` examples, fetched by index. */
+export interface Dataset<Y extends Labels = Labels> {
+  readonly length: number;
+  /** The examples at `indices`, stacked: `[x rows, y rows]`. */
+  getBatch(indices: ArrayLike<number>): [Tensor, Y];
+}
+
+/** Rows `indices` of `t` (first dimension) as a new tensor. */
+export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
+  const rowSize = t.shape.length === 0 ? 1 : t.size / t.shape[0];
+  const out = allocate(t.dtype, indices.length * rowSize);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    out.set(t.data.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+  }
+  return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
+}
+
+function takeLabels<Y extends Labels>(y: Y, indices: ArrayLike<number>): Y {
+  if (y instanceof Tensor) return takeRows(y, indices) as Y;
+  return Int32Array.from({ length: indices.length }, (_, i) => y[indices[i]]) as Y;
+}
+
+/** Checks batch indices are integers in [0, length). */
+export function checkIndices(fn: string, indices: ArrayLike<number>, length: number): void {
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    check(Number.isInteger(r) && r >= 0 && r < length, () => `${fn}: index ${r} is out of range for ${length} examples`);
+  }
+}
+
+/**
+ * Examples as the rows of `x` with targets `y` (class indices as an Int32Array or number[],
+ * or a tensor of targets): `new my.data.TensorDataset(x, labels)`.
+ */
+export class TensorDataset<Y extends Labels = Labels> implements Dataset<Y> {
+  readonly x: Tensor;
+  readonly y: Y;
+
+  constructor(x: Tensor, y: Y | number[]) {
+    check(x instanceof Tensor && x.ndim >= 1, () => `TensorDataset: x must be a Tensor with a first dimension over examples, got ${x instanceof Tensor ? `shape ${fmtShape(x.shape)}` : String(x)}`);
+    let labels: Labels;
+    if (Array.isArray(y)) {
+      y.forEach((v, i) => check(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31, () =>
+        `TensorDataset: class index ${i} is ${v}, not a 32-bit integer; pass a Tensor for real-valued targets`));
+      labels = Int32Array.from(y);
+    } else labels = y;
+    check(labels instanceof Int32Array || (labels instanceof Tensor && labels.ndim >= 1), () =>
+      `TensorDataset: y must be an Int32Array or number[] of class indices, or a Tensor, got ${labels instanceof Tensor ? `shape ${fmtShape(labels.shape)}` : String(labels)}`);
+    const count = labels instanceof Tensor ? labels.shape[0] : labels.length;
+    check(count === x.shape[0], () => `TensorDataset: x has ${x.shape[0]} examples (shape ${fmtShape(x.shape)}) but y has ${count}`);
+    this.x = x.detach();
+    this.y = (labels instanceof Tensor ? labels.detach() : labels) as Y;
+  }
+
+  get length(): number {
+    return this.x.shape[0];
+  }
+
+  getBatch(indices: ArrayLike<number>): [Tensor, Y] {
+    checkIndices('TensorDataset.getBatch', indices, this.length);
+    return [takeRows(this.x, indices), takeLabels(this.y, indices)];
+  }
+}
+
+/** The examples of `dataset` at `indices`, in that order (what randomSplit returns). */
+export class Subset<Y extends Labels = Labels> implements Dataset<Y> {
+  readonly dataset: Dataset<Y>;
+  readonly indices: Int32Array;
+
+  constructor(dataset: Dataset<Y>, indices: ArrayLike<number>) {
+    checkIndices('Subset', indices, dataset.length);
+    this.dataset = dataset;
+    this.indices = Int32Array.from(indices);
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  getBatch(indices: ArrayLike<number>): [Tensor, Y] {
+    checkIndices('Subset.getBatch', indices, this.length);
+    return this.dataset.getBatch(Int32Array.from({ length: indices.length }, (_, i) => this.indices[indices[i]]));
+  }
+}

@@ -1,0 +1,91 @@
+import { expect, it } from 'vitest';
+import * as my from '../../src/index.js';
+import { describeBackends } from '../helpers.js';
+
+const { TensorDataset, DataLoader, randomSplit } = my.data;
+
+/** 10 examples: row i of x is [i, 10i], label i % 3. */
+function dataset() {
+  const x = my.tensor(Array.from({ length: 10 }, (_, i) => [i, 10 * i]));
+  return new TensorDataset(x, Int32Array.from({ length: 10 }, (_, i) => i % 3));
+}
+
+const firstColumn = (xb: my.Tensor) => Array.from(xb.data).filter((_, i) => i % 2 === 0);
+
+describeBackends('TensorDataset and DataLoader', () => {
+  it('batches in order, the last batch short unless dropLast', () => {
+    const batches = [...new DataLoader(dataset(), { batchSize: 4 })];
+    expect(batches.map(([xb]) => xb.shape)).toEqual([[4, 2], [4, 2], [2, 2]]);
+    expect(batches[2][0].toArray()).toEqual([[8, 80], [9, 90]]);
+    expect(batches.map(([, yb]) => Array.from(yb))).toEqual([[0, 1, 2, 0], [1, 2, 0, 1], [2, 0]]);
+    expect(batches[0][1]).toBeInstanceOf(Int32Array);
+    const dropped = new DataLoader(dataset(), { batchSize: 4, dropLast: true });
+    expect(dropped.length).toBe(2);
+    expect([...dropped].length).toBe(2);
+    expect(new DataLoader(dataset(), { batchSize: 4 }).length).toBe(3);
+  });
+
+  it('shuffles every example exactly once per epoch, labels staying with their rows', () => {
+    const loader = new DataLoader(dataset(), { batchSize: 3, shuffle: true, seed: 1 });
+    const epochs = [0, 1].map(() => [...loader]);
+    for (const batches of epochs) {
+      const xs = batches.flatMap(([xb]) => firstColumn(xb));
+      expect([...xs].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      for (const [xb, yb] of batches) expect(Array.from(yb)).toEqual(firstColumn(xb).map((v) => v % 3));
+    }
+    const order = (bs: [my.Tensor, Int32Array][]) => bs.flatMap(([xb]) => firstColumn(xb));
+    expect(order(epochs[0] as never)).not.toEqual(order(epochs[1] as never)); // reshuffled each pass
+    expect(order(epochs[0] as never)).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('a seed reproduces the order whatever the global generator does; without one, manualSeed does', () => {
+    const run = (seed?: number) => [...new DataLoader(dataset(), { batchSize: 10, shuffle: true, seed })][0][0].data;
+    const a = run(42);
+    my.randn([5]);
+    expect(Array.from(run(42))).toEqual(Array.from(a));
+    expect(Array.from(run(43))).not.toEqual(Array.from(a));
+    my.manualSeed(7);
+    const b = run();
+    my.manualSeed(7);
+    expect(Array.from(run())).toEqual(Array.from(b));
+  });
+
+  it('keeps tensor targets (regression values, integer-valued class tensors) as tensors', () => {
+    const x = my.arange(6).reshape(3, 2);
+    const ds = new TensorDataset(x, my.tensor([[0.5], [1.5], [2.5]]));
+    const [[xb, yb]] = [...new DataLoader(ds, { batchSize: 3 })];
+    expect(xb.toArray()).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect((yb as my.Tensor).toArray()).toEqual([[0.5], [1.5], [2.5]]);
+    const classes = new TensorDataset(x, [2, 0, 1]);
+    expect(Array.from(classes.getBatch([2, 0])[1] as Int32Array)).toEqual([1, 2]);
+  });
+
+  it('randomSplit by fractions (remainder to the first parts, as PyTorch) and by lengths', () => {
+    const ds = dataset();
+    const parts = randomSplit(ds, [0.5, 0.3, 0.2], { seed: 3 });
+    expect(parts.map((p) => p.length)).toEqual([5, 3, 2]);
+    const all = parts.flatMap((p) => firstColumn(p.getBatch(Array.from({ length: p.length }, (_, i) => i))[0]));
+    expect(all.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(randomSplit(ds, [0.33, 0.67]).map((p) => p.length)).toEqual([4, 6]); // floor 3 and 6, remainder 1 to the first
+    expect(randomSplit(ds, [7, 3], { seed: 0 }).map((p) => p.length)).toEqual([7, 3]);
+    const again = randomSplit(ds, [0.5, 0.3, 0.2], { seed: 3 });
+    expect(Array.from(again[0].indices)).toEqual(Array.from(parts[0].indices));
+    const [train] = parts;
+    const [[xb, yb]] = [...new DataLoader(train, { batchSize: 5 })];
+    expect(Array.from(yb)).toEqual(firstColumn(xb).map((v) => v % 3));
+  });
+
+  it('refuses bad input with clear Errors', () => {
+    const x = my.zeros([4, 2]);
+    expect(() => new TensorDataset(x, new Int32Array(3))).toThrow('TensorDataset: x has 4 examples (shape [4,2]) but y has 3');
+    expect(() => new TensorDataset(x, [0, 1, 2.5, 3])).toThrow(/class index 2 is 2.5, not a 32-bit integer/);
+    expect(() => new TensorDataset(my.tensor(3), new Int32Array(1))).toThrow(/x must be a Tensor with a first dimension/);
+    expect(() => new TensorDataset(x, 'abc' as never)).toThrow(/y must be an Int32Array or number\[\]/);
+    expect(() => new DataLoader(dataset(), { batchSize: 0 })).toThrow('DataLoader: batchSize must be an integer >= 1, got 0');
+    expect(() => new DataLoader([1, 2] as never)).toThrow(/DataLoader: expected a data set with length and getBatch/);
+    expect(() => new DataLoader(dataset(), { seed: 1.5 })).toThrow('DataLoader: seed must be an integer, got 1.5');
+    expect(() => dataset().getBatch([10])).toThrow('TensorDataset.getBatch: index 10 is out of range for 10 examples');
+    expect(() => randomSplit(dataset(), [0.5, 0.4])).toThrow(/\[0.5,0.4\] are neither fractions summing to 1 nor lengths summing to the data set's 10 examples/);
+    expect(() => randomSplit(dataset(), [-1, 11])).toThrow(/expected non-negative fractions or lengths/);
+  });
+});
