@@ -4,7 +4,7 @@ import { check } from './check.js';
  * The one random stream behind init, dropout and shuffling: xoshiro128** seeded by
  * splitmix32, so `manualSeed(n)` makes a whole run reproducible.
  */
-class Rng {
+export class Rng {
   private s = new Uint32Array(4);
   private spare: number | null = null;
 
