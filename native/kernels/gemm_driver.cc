@@ -71,6 +71,8 @@ template <typename T>
 void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t i_begin,
                       size_t i_end, size_t j_begin, size_t j_end) {
   const size_t mr = cfg.mr, nr = cfg.nr;
+  // Each A element is used once per N block: with a single N panel, skip packing A.
+  const bool direct_a = cfg.ukernel_direct_a != nullptr && !g.trans_a && g.n <= nr;
   T* a_pack = a_pack_buffer<T>().reserve(cfg.mc * cfg.kc);
   T* b_pack = b_pack_buffer<T>().reserve(cfg.kc * cfg.nc);
   for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
@@ -82,14 +84,19 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
       pack_b_panels(g.trans_b, g.b, g.ldb, pc, kc, jc, nc, nr, b_pack);
       for (size_t ic = i_begin; ic < i_end; ic += cfg.mc) {
         const size_t mc = std::min(cfg.mc, i_end - ic);
-        pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kc, mr, a_pack);
+        if (!direct_a) pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kc, mr, a_pack);
         for (size_t ir = 0; ir < mc; ir += mr) {
           const size_t rows = std::min(mr, mc - ir);
           for (size_t jr = 0; jr < nc; jr += nr) {
             const size_t cols = std::min(nr, nc - jr);
             T* c = g.c + (ic + ir) * g.ldc + jc + jr;
-            cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, rows, cols, g.alpha,
-                        beta);
+            if (direct_a) {
+              cfg.ukernel_direct_a(kc, g.a + (ic + ir) * g.lda + pc, g.lda, b_pack + jr * kc, c,
+                                   g.ldc, rows, cols, g.alpha, beta);
+            } else {
+              cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, rows, cols, g.alpha,
+                          beta);
+            }
             if (last_k_block && g.epilogue) apply_epilogue(g, c, rows, cols, jc + jr);
           }
         }

@@ -17,12 +17,20 @@ template <typename T>
 using GemmUkernel = void (*)(size_t kc, const T* a_packed, const T* b_packed, T* c, size_t ldc,
                              size_t mr, size_t nr, T alpha, T beta);
 
+// The same tile, but reading A in place (not transposed): a[i*lda + p]. Rows i >= mr are
+// never read. Used where each A element is needed once (n <= NR), so that packing A
+// would cost more than the product itself; gives the same bits as the packed path.
+template <typename T>
+using GemmUkernelDirectA = void (*)(size_t kc, const T* a, size_t lda, const T* b_packed, T* c,
+                                    size_t ldc, size_t mr, size_t nr, T alpha, T beta);
+
 template <typename T>
 struct GemmKernelConfig {
   const char* name = nullptr;
   GemmUkernel<T> ukernel = nullptr;
   size_t mr = 1, nr = 1;        // register tile
   size_t mc = 1, kc = 1, nc = 1;  // cache blocks: mc % mr == 0, nc % nr == 0
+  GemmUkernelDirectA<T> ukernel_direct_a = nullptr;  // optional
 };
 
 // `wide` is the main kernel; `narrow` (a smaller NR and larger MR) serves problems

@@ -48,14 +48,20 @@ struct Avx512F64 {
   MYELIN_TARGET_AVX512 static void store(Mask m, T* p, Reg v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
-// MR rows x (NV * kWidth) columns. See GemmUkernel for the contract.
-template <class V, size_t MR, size_t NV>
-MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
+// MR rows x (NV * kWidth) columns. See GemmUkernel for the contract. kDirectA: A is
+// read in place, row i at a + i*lda (GemmUkernelDirectA), instead of a packed panel.
+template <class V, size_t MR, size_t NV, bool kDirectA = false>
+MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a, size_t lda,
                                               const typename V::T* b, typename V::T* c,
                                               size_t ldc, size_t mr, size_t nr,
                                               typename V::T alpha, typename V::T beta) {
   using Reg = typename V::Reg;
   constexpr size_t W = V::kWidth;
+  // Rows past mr re-read the last valid row (never memory past the end of A).
+  const typename V::T* rows[kDirectA ? MR : 1];
+  if (kDirectA) {
+    for (size_t i = 0; i < MR; ++i) rows[i] = a + std::min(i, mr - 1) * lda;
+  }
   Reg acc[MR][NV];
 #pragma GCC unroll 32
   for (size_t i = 0; i < MR; ++i) {
@@ -76,11 +82,11 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
     for (size_t j = 0; j < NV; ++j) bv[j] = V::load(b + j * W);
 #pragma GCC unroll 32
     for (size_t i = 0; i < MR; ++i) {
-      const Reg ai = V::broadcast(a[i]);
+      const Reg ai = V::broadcast(kDirectA ? rows[i][p] : a[i]);
 #pragma GCC unroll 4
       for (size_t j = 0; j < NV; ++j) acc[i][j] = V::fmadd(ai, bv[j], acc[i][j]);
     }
-    a += MR;
+    if (!kDirectA) a += MR;
     b += NV * W;
   }
   const Reg valpha = V::broadcast(alpha), vbeta = V::broadcast(beta);
@@ -105,32 +111,40 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x32_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512<Avx512F32, 12, 2>(kc, a, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512<Avx512F32, 12, 2>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
-f32_gemm_ukernel_24x16_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
+f32_gemm_ukernel_12x16_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512<Avx512F32, 24, 1>(kc, a, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512<Avx512F32, 12, 1>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f64_gemm_ukernel_12x16_avx512(size_t kc, const double* a, const double* b, double* c,
                               size_t ldc, size_t mr, size_t nr, double alpha, double beta) {
-  gemm_ukernel_avx512<Avx512F64, 12, 2>(kc, a, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512<Avx512F64, 12, 2>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f64_gemm_ukernel_24x8_avx512(size_t kc, const double* a, const double* b, double* c,
                              size_t ldc, size_t mr, size_t nr, double alpha, double beta) {
-  gemm_ukernel_avx512<Avx512F64, 24, 1>(kc, a, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512<Avx512F64, 24, 1>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
+f32_gemm_ukernel_12x16_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
+                                       float* c, size_t ldc, size_t mr, size_t nr, float alpha,
+                                       float beta) {
+  gemm_ukernel_avx512<Avx512F32, 12, 1, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
 }
 
 // Blocks: the A micro-panel (MR x KC) stays in the 48 KiB L1, the packed B block
 // (KC x NC) in the 2 MiB L2. Tuned with bench/gemm.mjs.
 GemmKernelSet<float> f32_gemm_kernels_avx512() {
   return {{"f32_gemm_ukernel_12x32_avx512", f32_gemm_ukernel_12x32_avx512, 12, 32, 144, 384, 512},
-          {"f32_gemm_ukernel_24x16_avx512", f32_gemm_ukernel_24x16_avx512, 24, 16, 144, 384, 16}};
+          {"f32_gemm_ukernel_12x16_avx512", f32_gemm_ukernel_12x16_avx512, 12, 16, 144, 384, 16,
+           f32_gemm_ukernel_12x16_direct_a_avx512}};
 }
 
 GemmKernelSet<double> f64_gemm_kernels_avx512() {
