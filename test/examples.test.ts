@@ -49,4 +49,17 @@ describeBackends('examples', () => {
     expect(r.firstOrderError).toBeGreaterThan(1e3 * r.secondOrderError);
     expect(r.after).toBeLessThan(r.before);
   });
+
+  it('Gabor: gradient descent lands in different minima by start; SGD escapes a poor one', async () => {
+    const { results } = await (await example('gabor')).main({ starts: [[0, 4], [2, 7], [1, 14]], log: quiet });
+    const gd = results.map((r: any) => r.gd.loss);
+    // Three starts, three minima of clearly different depth.
+    expect(gd[0]).toBeGreaterThan(0.1);
+    expect(gd[1]).toBeGreaterThan(0.03);
+    expect(gd[1]).toBeLessThan(0.1);
+    expect(gd[2]).toBeLessThan(0.01);
+    // From (0, 4) SGD's noisy steps leave the poor valley and reach the best one.
+    expect(results[0].sgd.loss).toBeLessThan(0.01);
+    expect(results[2].sgd.loss).toBeLessThan(0.01);
+  });
 });

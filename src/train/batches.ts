@@ -1,8 +1,8 @@
 import { Tensor } from '../tensor.js';
 import { check, fmtShape } from '../check.js';
-import { allocate } from '../dtype.js';
-import { fromStorage } from '../creation.js';
 import { rng } from '../random.js';
+import { takeRows } from '../data/dataset.js';
+import { permutation } from '../data/random.js';
 import { describe } from '../ops/util.js';
 
 /** Targets of a batch: a Tensor, or class indices as an Int32Array or number[]. */
@@ -57,7 +57,7 @@ function arraysSource(arg: string, input: ArraysInput, shuffleDefault: boolean):
   check(n > 0, () => `fit: ${arg} has no examples`);
   const length = Math.ceil(n / batchSize);
   function* epoch(): Generator<Batch> {
-    const order = shuffle ? permutation(n) : null;
+    const order = shuffle ? permutation(n, rng) : null;
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       const rows = order ? order.subarray(start, end) : range(start, end);
@@ -67,31 +67,10 @@ function arraysSource(arg: string, input: ArraysInput, shuffleDefault: boolean):
   return { epoch, length };
 }
 
-/** A Fisher–Yates shuffle of 0..n-1 from the library's seeded stream (`manualSeed`). */
-function permutation(n: number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
-
 function range(start: number, end: number): Int32Array {
   const r = new Int32Array(end - start);
   for (let i = 0; i < r.length; i++) r[i] = start + i;
   return r;
-}
-
-/** The rows `rows` of `t` (first dimension) as a new tensor. */
-export function takeRows(t: Tensor, rows: Int32Array): Tensor {
-  const rowSize = t.shape.length === 0 ? 1 : t.size / t.shape[0];
-  const out = allocate(t.dtype, rows.length * rowSize);
-  for (let i = 0; i < rows.length; i++) out.set(t.data.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);
-  return fromStorage(out, [rows.length, ...t.shape.slice(1)]);
 }
 
 function takeLabels(y: Labels, rows: Int32Array): Labels {

@@ -115,6 +115,25 @@ describeBackends('train.fit', () => {
     expect(h.loss[1]).toBe(h.loss[0]);
   });
 
+  it('trains from a my.data.DataLoader exactly as from the same arrays', async () => {
+    const x = my.tensor([[1, 0], [0, 1], [1, 1], [0, 0], [2, 1], [1, 2], [0, 2]]);
+    const labels = new Int32Array([0, 1, 1, 0, 0, 1, 1]);
+    const run = async (train: my.train.DataInput) => {
+      my.manualSeed(4);
+      const model = new my.nn.Linear(2, 2);
+      let batches = 0;
+      const h = await my.train.fit(model, {
+        loss: F.crossEntropy, optimizer: new my.optim.SGD(model.parameters(), { lr: 0.5 }), train, epochs: 3, progress: false,
+        metrics: ['accuracy'], callbacks: [{ onBatchEnd: () => void batches++ }],
+      });
+      return { loss: h.loss, accuracy: h.accuracy, batches };
+    };
+    const loader = new my.data.DataLoader(new my.data.TensorDataset(x, labels), { batchSize: 3 });
+    const fromLoader = await run(loader);
+    expect(fromLoader.batches).toBe(3 * loader.length);
+    expect(fromLoader).toEqual(await run({ x, y: labels, batchSize: 3, shuffle: false }));
+  });
+
   it('stops with stopped = nonFiniteLoss when the loss overflows', async () => {
     const { x, y, model } = lineProblem();
     const h = await my.train.fit(model, {
