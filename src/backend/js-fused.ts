@@ -1,5 +1,5 @@
 import type { Storage } from '../dtype.js';
-import type { ActivationKind, FusedKernels } from './backend.js';
+import type { ActivationKind, Backend, FusedKernels } from './backend.js';
 
 // Scalar definitions of the activation kernels: the specification the native epilogue matches.
 
@@ -94,16 +94,18 @@ function unknownActivation(op: string, kind: string): never {
 
 /** The fused nn kernels in TypeScript: the reference and fallback of the native ones. */
 export const jsFusedKernels: FusedKernels = {
-  linearForward(x, w, bias, activation, actParam, out, m, n, k) {
+  /**
+   * The backend's own GEMM (native or TypeScript) then the bias+activation epilogue in one
+   * pass; the native addon replaces this with a GEMM whose micro-kernel applies the epilogue.
+   */
+  linearForward(this: Backend, x, w, bias, activation, actParam, out, m, n, k) {
     const f = forwardFns[activation] ?? unknownActivation('linearForward', activation);
+    this.gemm(false, true, m, n, k, 1, x, k, w, k, 0, out, n);
+    if (activation === 'identity' && bias === null) return;
     for (let i = 0; i < m; i++) {
-      const xr = i * k, or = i * n;
-      for (let j = 0; j < n; j++) {
-        const wr = j * k;
-        let acc = 0;
-        for (let p = 0; p < k; p++) acc += x[xr + p] * w[wr + p];
-        out[or + j] = f(bias === null ? acc : acc + bias[j], actParam);
-      }
+      const row = i * n;
+      if (bias === null) for (let j = 0; j < n; j++) out[row + j] = f(out[row + j], actParam);
+      else for (let j = 0; j < n; j++) out[row + j] = f(out[row + j] + bias[j], actParam);
     }
   },
 
