@@ -62,4 +62,11 @@ describeBackends('examples', () => {
     expect(results[0].sgd.loss).toBeLessThan(0.01);
     expect(results[2].sgd.loss).toBeLessThan(0.01);
   });
+
+  it('Fashion-MNIST: the 784-512-256-10 MLP learns in one small epoch (the full run reaches >= 88.5 %)', async () => {
+    const r = await (await example('fashion-mnist')).main({ epochs: 1, trainSize: 2000, testSize: 500, batchSize: 32, svg: '', progress: false, log: quiet });
+    expect(r.history.epochs).toBe(1);
+    expect(r.testAccuracy).toBeGreaterThan(0.65); // chance is 10 %
+    expect(r.history.loss[0]).toBeLessThan(Math.log(10));
+  });
 });
