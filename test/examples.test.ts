@@ -69,4 +69,17 @@ describeBackends('examples', () => {
     expect(r.testAccuracy).toBeGreaterThan(0.65); // chance is 10 %
     expect(r.history.loss[0]).toBeLessThan(Math.log(10));
   });
+
+  it('spirals: softmax regression gets about half, the MLP separates the arms', async () => {
+    const r = await (await example('spirals')).main({ n: 150, epochs: 150, hidden: 32, svg: '', log: quiet });
+    expect(r.linear.finalAccuracy).toBeLessThan(0.65);
+    expect(r.mlp.finalAccuracy).toBeGreaterThan(0.95);
+  });
+
+  it('optimizers: every optimizer lowers the loss; adaptive and momentum methods beat plain SGD', async () => {
+    const { curves } = await (await example('optimizers')).main({ n: 200, epochs: 30, svg: '', log: quiet });
+    expect(Object.keys(curves)).toEqual(['SGD', 'SGD + momentum', 'Adagrad', 'Adadelta', 'RMSprop', 'Adam']);
+    for (const losses of Object.values(curves) as number[][]) expect(losses.at(-1)!).toBeLessThan(losses[0] / 2);
+    for (const name of ['SGD + momentum', 'RMSprop', 'Adam']) expect(curves[name].at(-1)).toBeLessThan(curves.SGD.at(-1) / 2);
+  });
 });
