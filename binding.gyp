@@ -9,6 +9,7 @@
         "native/addon/args.cc",
         "native/addon/gemm_binding.cc",
         "native/addon/module.cc",
+        "native/addon/optim_binding.cc",
         "native/addon/runtime_binding.cc",
         "native/kernels/activation.cc",
         "native/kernels/cpu_features.cc",
@@ -19,6 +20,7 @@
         "native/kernels/gemm_ukernel_avx2.cc",
         "native/kernels/gemm_ukernel_avx512.cc",
         "native/kernels/gemm_ukernel_scalar.cc",
+        "native/kernels/optim_update.cc",
         "native/kernels/thread_pool.cc"
       ],
       "include_dirs": [
@@ -28,7 +30,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++1y", "-O2", "-O0"],
-      "cflags": ["-O3", "-fvisibility=hidden", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wextra"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility-inlines-hidden"],
       "ldflags": ["-pthread"],
       "xcode_settings": {

@@ -30,6 +30,12 @@
 //
 //   /** Resizes the kernel thread pool to n threads in total (1 <= n <= 1024). */
 //   export function setNumThreads(n: number): void;
+//
+//   /** One Adam(W) / SGD step over one parameter array, in place (optim_binding.cc). */
+//   export function adamUpdate(w, g, m, v, vmax: FloatArray | null, stepSize, bc2Sqrt, beta1,
+//                              beta2, eps, l2, shrink, sign): void;
+//   export function sgdUpdate(w, g, buf: FloatArray | null, lr, momentum, dampening,
+//                             weightDecay, sign, nesterov: boolean, first: boolean): void;
 #include <napi.h>
 
 #include "bindings.h"
@@ -39,6 +45,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   myelin_addon::register_gemm(env, exports);
   myelin_addon::register_runtime(env, exports);
+  myelin_addon::register_optim(env, exports);
   return exports;
 }
 

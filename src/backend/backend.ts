@@ -108,3 +108,44 @@ export interface LinalgKernels {
 
 /** Declaration merging adds the linear algebra kernels to Backend without touching its body. */
 export interface Backend extends LinalgKernels {}
+
+// ---------------------------------------------------------------- optimizer kernels
+// (src/optim: the algorithms stay there; these are their per-array inner loops;
+// reference in js-optim.ts, native in native/kernels/optim_update.cc)
+
+/** Per-step coefficients of one Adam(W) update (see js-optim.ts for the rule). */
+export interface AdamCoefficients {
+  stepSize: number;
+  bc2Sqrt: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 weight decay added to the gradient (Adam); 0 for AdamW. */
+  l2: number;
+  /** Decoupled decay factor 1 - lr·wd (AdamW); 1 for Adam. */
+  shrink: number;
+  /** -1 to maximize. */
+  sign: number;
+}
+
+/** Per-step coefficients of one SGD update. */
+export interface SgdCoefficients {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  sign: number;
+  nesterov: boolean;
+  /** The momentum buffer is new: it takes d as it is. */
+  first: boolean;
+}
+
+export interface OptimizerKernels {
+  /** One Adam(W) step over w in place; vmax non-null under amsgrad. All arrays of one dtype and length. */
+  adamUpdate(w: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, c: AdamCoefficients): void;
+  /** One SGD step over w in place; buf null without momentum. */
+  sgdUpdate(w: Storage, g: Storage, buf: Storage | null, c: SgdCoefficients): void;
+}
+
+/** Declaration merging adds the optimizer kernels to Backend without touching its body. */
+export interface Backend extends OptimizerKernels {}

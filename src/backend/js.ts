@@ -3,6 +3,7 @@ import { stridesOf } from '../shape.js';
 import type { Backend, BinaryKind, ReduceKind, UnaryKind } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { jsLinalgKernels } from './js-linalg.js';
+import { jsOptimizerKernels } from './js-optim.js';
 
 // Scalar definitions of the elementwise kernels: the specification every backend matches.
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -116,6 +117,7 @@ function gemmRef(
 export const jsBackend: Backend = {
   ...jsFusedKernels,
   ...jsLinalgKernels,
+  ...jsOptimizerKernels,
   name: 'js',
   isa: () => 'js',
   threads: () => 1,

@@ -2,12 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../dtype.js';
-import type { Backend, FusedActivation, FusedKernels } from './backend.js';
+import type { Backend, FusedActivation, FusedKernels, OptimizerKernels } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { jsBackend } from './js.js';
 
 /** The addon's exports (native/addon/); it validates its arguments again. */
-export interface NativeAddon extends NativeFusedExports {
+export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Storage, lda: number, b: Storage, ldb: number, beta: number, c: Storage, ldc: number): void;
   gemmBatched(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -62,6 +62,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     gemm: addon.gemm,
     gemmBatched: addon.gemmBatched,
     ...nativeFusedKernels(addon),
+    ...nativeOptimizerKernels(addon),
   };
 }
 
@@ -97,4 +98,23 @@ export function nativeFusedKernels(addon: NativeFusedExports): Partial<FusedKern
         : jsFusedKernels.activationBackward(activation, actParam, dy, y, x, dst);
   }
   return out;
+}
+
+// ---------------------------------------------------------------- optimizer kernels
+
+/** The addon's optimizer loops (native/addon/optim_binding.cc): coefficients passed positionally. */
+export interface NativeOptimizerExports {
+  adamUpdate(w: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, stepSize: number, bc2Sqrt: number,
+    beta1: number, beta2: number, eps: number, l2: number, shrink: number, sign: number): void;
+  sgdUpdate(w: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number,
+    weightDecay: number, sign: number, nesterov: boolean, first: boolean): void;
+}
+
+export function nativeOptimizerKernels(addon: NativeOptimizerExports): OptimizerKernels {
+  return {
+    adamUpdate: (w, g, m, v, vmax, c) =>
+      addon.adamUpdate(w, g, m, v, vmax, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign),
+    sgdUpdate: (w, g, buf, c) =>
+      addon.sgdUpdate(w, g, buf, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first),
+  };
 }

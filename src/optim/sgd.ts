@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Storage } from '../dtype.js';
 import { check } from '../check.js';
+import { getBackend } from '../backend/index.js';
 import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkFlag, checkOption } from './options.js';
 
@@ -21,18 +22,15 @@ type Resolved = Required<SGDOptions>;
  * steps along d + μb. `buf` is null without momentum; `first` says the buffer is new.
  */
 export function sgdUpdate(w: Storage, g: Storage, buf: Storage | null, first: boolean, o: Resolved): void {
-  const { lr, momentum, dampening, nesterov, weightDecay } = o;
-  const sign = o.maximize ? -1 : 1;
-  const n = w.length;
-  for (let i = 0; i < n; i++) {
-    let d = sign * g[i] + weightDecay * w[i];
-    if (buf !== null) {
-      const b = first ? d : momentum * buf[i] + (1 - dampening) * d;
-      buf[i] = b;
-      d = nesterov ? d + momentum * b : b;
-    }
-    w[i] -= lr * d;
-  }
+  getBackend().sgdUpdate(w, g, buf, {
+    lr: o.lr,
+    momentum: o.momentum,
+    dampening: o.dampening,
+    weightDecay: o.weightDecay,
+    sign: o.maximize ? -1 : 1,
+    nesterov: o.nesterov,
+    first,
+  });
 }
 
 /**

@@ -1,0 +1,127 @@
+// The update loops are written once (templates below) and compiled three times: for the
+// baseline, AVX2 and AVX-512 through per-function target attributes, so the compiler
+// vectorises each for its ISA while the binary's baseline stays plain x86-64. The ISA
+// is the one the GEMM dispatch chose (MYELIN_ISA included). sqrt vectorises only
+// without errno handling: the build passes -fno-math-errno (nothing reads errno).
+#include "optim_update.h"
+
+#include <cmath>
+
+#include "gemm_microkernel.h"
+
+namespace myelin {
+namespace {
+
+// Arithmetic in T, as PyTorch does for float32 parameters.
+template <typename T>
+__attribute__((always_inline)) inline void adam_loop(T* __restrict w, const T* __restrict g, T* __restrict m, T* __restrict v,
+                      T* __restrict vmax, size_t n, const AdamCoefficients& c) {
+  const T beta1 = T(c.beta1), beta2 = T(c.beta2), one_m_beta1 = T(1 - c.beta1), one_m_beta2 = T(1 - c.beta2);
+  const T step_size = T(c.step_size), inv_bc2 = T(1 / c.bc2_sqrt), eps = T(c.eps), l2 = T(c.l2);
+  const T shrink = T(c.shrink), sign = T(c.sign);
+  if (vmax == nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      const T gi = sign * g[i] + l2 * w[i];
+      const T mi = beta1 * m[i] + one_m_beta1 * gi;
+      const T vi = beta2 * v[i] + one_m_beta2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] = w[i] * shrink - step_size * mi / (std::sqrt(vi) * inv_bc2 + eps);
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const T gi = sign * g[i] + l2 * w[i];
+    const T mi = beta1 * m[i] + one_m_beta1 * gi;
+    const T vi = beta2 * v[i] + one_m_beta2 * gi * gi;
+    const T vh = vmax[i] > vi ? vmax[i] : vi;
+    m[i] = mi;
+    v[i] = vi;
+    vmax[i] = vh;
+    w[i] = w[i] * shrink - step_size * mi / (std::sqrt(vh) * inv_bc2 + eps);
+  }
+}
+
+template <typename T>
+__attribute__((always_inline)) inline void sgd_loop(T* __restrict w, const T* __restrict g, T* __restrict buf, size_t n, const SgdCoefficients& c) {
+  const T lr = T(c.lr), wd = T(c.weight_decay), sign = T(c.sign);
+  if (buf == nullptr) {
+    for (size_t i = 0; i < n; ++i) w[i] -= lr * (sign * g[i] + wd * w[i]);
+    return;
+  }
+  const T mom = T(c.momentum), keep = c.first ? T(0) : mom, take = c.first ? T(1) : T(1 - c.dampening);
+  const T look = c.nesterov ? mom : T(0), direct = c.nesterov ? T(1) : T(0);
+  for (size_t i = 0; i < n; ++i) {
+    const T d = sign * g[i] + wd * w[i];
+    const T b = keep * buf[i] + take * d;
+    buf[i] = b;
+    // nesterov: d + momentum*b; otherwise b (written branch-free so the loop vectorises).
+    w[i] -= lr * (c.nesterov ? direct * d + look * b : b);
+  }
+}
+
+// The same loops compiled for each ISA: the compiler vectorises each copy for its target.
+template <typename T>
+void adam_baseline(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoefficients& c) {
+  adam_loop(w, g, m, v, vmax, n, c);
+}
+template <typename T>
+void sgd_baseline(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c) {
+  sgd_loop(w, g, buf, n, c);
+}
+#if defined(__x86_64__)
+template <typename T>
+__attribute__((target("avx2,fma"))) void adam_avx2(T* w, const T* g, T* m, T* v, T* vmax, size_t n,
+                                                   const AdamCoefficients& c) {
+  adam_loop(w, g, m, v, vmax, n, c);
+}
+template <typename T>
+__attribute__((target("avx2,fma"))) void sgd_avx2(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c) {
+  sgd_loop(w, g, buf, n, c);
+}
+template <typename T>
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) void adam_avx512(T* w, const T* g, T* m, T* v, T* vmax,
+                                                                           size_t n, const AdamCoefficients& c) {
+  adam_loop(w, g, m, v, vmax, n, c);
+}
+template <typename T>
+__attribute__((target("avx512f,avx512vl,avx512dq,fma"))) void sgd_avx512(T* w, const T* g, T* buf, size_t n,
+                                                                          const SgdCoefficients& c) {
+  sgd_loop(w, g, buf, n, c);
+}
+#endif
+
+Isa active_isa() { return gemm_dispatch().isa; }
+
+}  // namespace
+
+template <typename T>
+void adam_update(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoefficients& c) {
+#if defined(__x86_64__)
+  switch (active_isa()) {
+    case Isa::avx512: return adam_avx512(w, g, m, v, vmax, n, c);
+    case Isa::avx2: return adam_avx2(w, g, m, v, vmax, n, c);
+    default: break;
+  }
+#endif
+  adam_baseline(w, g, m, v, vmax, n, c);
+}
+
+template <typename T>
+void sgd_update(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c) {
+#if defined(__x86_64__)
+  switch (active_isa()) {
+    case Isa::avx512: return sgd_avx512(w, g, buf, n, c);
+    case Isa::avx2: return sgd_avx2(w, g, buf, n, c);
+    default: break;
+  }
+#endif
+  sgd_baseline(w, g, buf, n, c);
+}
+
+template void adam_update<float>(float*, const float*, float*, float*, float*, size_t, const AdamCoefficients&);
+template void adam_update<double>(double*, const double*, double*, double*, double*, size_t, const AdamCoefficients&);
+template void sgd_update<float>(float*, const float*, float*, size_t, const SgdCoefficients&);
+template void sgd_update<double>(double*, const double*, double*, size_t, const SgdCoefficients&);
+
+}  // namespace myelin

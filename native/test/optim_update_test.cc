@@ -1,0 +1,107 @@
+// adam_update and sgd_update for every ISA against a scalar double-precision reference,
+// over lengths around the vector widths (tails) and every option (amsgrad, AdamW's shrink,
+// maximize, momentum's first step, dampening, nesterov).
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "gemm_microkernel.h"
+#include "optim_update.h"
+#include "test_support.h"
+
+using myelin::AdamCoefficients;
+using myelin::SgdCoefficients;
+using myelin_test::Failures;
+using myelin_test::random_vector;
+
+namespace {
+
+template <typename T>
+double tolerance() { return sizeof(T) == 4 ? 2e-6 : 1e-14; }
+
+template <typename T>
+void check_close(Failures& f, const char* what, const char* isa, size_t n, const std::vector<T>& got,
+                 const std::vector<double>& ref) {
+  for (size_t i = 0; i < n; ++i) {
+    const double err = std::fabs(double(got[i]) - ref[i]);
+    if (!(err <= tolerance<T>() * (1 + std::fabs(ref[i])))) {
+      f.report("%s at %zu: ref=%.17g, got=%.17g, n=%zu, isa=%s, %s", what, i, ref[i], double(got[i]), n, isa,
+               myelin_test::dtype_name<T>());
+      return;
+    }
+  }
+}
+
+template <typename T>
+void test_adam(Failures& f, const char* isa, size_t n, bool amsgrad, const AdamCoefficients& c) {
+  std::vector<T> w = random_vector<T>(n, 1), g = random_vector<T>(n, 2), m = random_vector<T>(n, 3);
+  std::vector<T> v = random_vector<T>(n, 4, T(0), T(1)), vmax = random_vector<T>(n, 5, T(0), T(1));
+  std::vector<double> rw(n), rm(n), rv(n), rvmax(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double gi = c.sign * g[i] + c.l2 * w[i];
+    rm[i] = c.beta1 * m[i] + (1 - c.beta1) * gi;
+    rv[i] = c.beta2 * v[i] + (1 - c.beta2) * gi * gi;
+    rvmax[i] = amsgrad ? std::max(double(vmax[i]), rv[i]) : rv[i];
+    rw[i] = w[i] * c.shrink - c.step_size * rm[i] / (std::sqrt(rvmax[i]) / c.bc2_sqrt + c.eps);
+  }
+  myelin::adam_update(w.data(), g.data(), m.data(), v.data(), amsgrad ? vmax.data() : nullptr, n, c);
+  check_close(f, amsgrad ? "adam(amsgrad) w" : "adam w", isa, n, w, rw);
+  check_close(f, "adam m", isa, n, m, rm);
+  check_close(f, "adam v", isa, n, v, rv);
+  if (amsgrad) check_close(f, "adam vmax", isa, n, vmax, rvmax);
+}
+
+template <typename T>
+void test_sgd(Failures& f, const char* isa, size_t n, bool momentum, const SgdCoefficients& c) {
+  std::vector<T> w = random_vector<T>(n, 6), g = random_vector<T>(n, 7), buf = random_vector<T>(n, 8);
+  std::vector<double> rw(n), rbuf(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double d = c.sign * g[i] + c.weight_decay * w[i];
+    if (!momentum) {
+      rw[i] = w[i] - c.lr * d;
+      continue;
+    }
+    rbuf[i] = c.first ? d : c.momentum * buf[i] + (1 - c.dampening) * d;
+    rw[i] = w[i] - c.lr * (c.nesterov ? d + c.momentum * rbuf[i] : rbuf[i]);
+  }
+  myelin::sgd_update(w.data(), g.data(), momentum ? buf.data() : nullptr, n, c);
+  check_close(f, "sgd w", isa, n, w, rw);
+  if (momentum) check_close(f, "sgd buf", isa, n, buf, rbuf);
+}
+
+template <typename T>
+void run_all(Failures& f, const char* isa) {
+  const size_t lengths[] = {1, 3, 7, 8, 15, 16, 17, 31, 33, 100, 1027};
+  const AdamCoefficients adam_cases[] = {
+      {1e-3 / (1 - 0.9), std::sqrt(1 - 0.999), 0.9, 0.999, 1e-8, 0, 1, 1},      // Adam, step 1
+      {0.01 / (1 - 0.729), std::sqrt(1 - 0.997), 0.9, 0.999, 1e-6, 0.1, 1, -1},  // L2 decay, maximize
+      {1e-3, 1, 0.8, 0.99, 1e-8, 0, 1 - 1e-3 * 0.01, 1},                          // AdamW shrink
+  };
+  const SgdCoefficients sgd_cases[] = {
+      {0.1, 0.9, 0, 0, 1, false, true},     // first momentum step: buf = d
+      {0.1, 0.9, 0.2, 1e-2, 1, false, false},
+      {0.05, 0.9, 0, 1e-3, -1, true, false}, // nesterov, maximize
+  };
+  for (size_t n : lengths) {
+    for (const AdamCoefficients& c : adam_cases) {
+      test_adam<T>(f, isa, n, false, c);
+      test_adam<T>(f, isa, n, true, c);
+    }
+    for (const SgdCoefficients& c : sgd_cases) {
+      test_sgd<T>(f, isa, n, true, c);
+      test_sgd<T>(f, isa, n, false, c);
+    }
+  }
+}
+
+}  // namespace
+
+int main() {
+  Failures f;
+  for (myelin::Isa isa : myelin::available_isas()) {
+    const myelin::Isa used = myelin::select_gemm_isa(isa);
+    run_all<float>(f, myelin::isa_name(used));
+    run_all<double>(f, myelin::isa_name(used));
+  }
+  return f.exit_code("optim_update_test");
+}
