@@ -82,4 +82,14 @@ describeBackends('examples', () => {
     for (const losses of Object.values(curves) as number[][]) expect(losses.at(-1)!).toBeLessThan(losses[0] / 2);
     for (const name of ['SGD + momentum', 'RMSprop', 'Adam']) expect(curves[name].at(-1)).toBeLessThan(curves.SGD.at(-1) / 2);
   });
+
+  it('overfitting: validation loss climbs without help; dropout keeps it lower; early stopping restores the best', async () => {
+    const { plain, dropout, earlyStopping } = await (await example('overfitting')).main({ hidden: 64, epochs: 120, nValidation: 300, svg: '', log: quiet });
+    expect(plain.history.loss.at(-1)).toBeLessThan(0.1);
+    expect(plain.final.loss).toBeGreaterThan(2 * plain.bestValLoss);
+    expect(dropout.final.loss).toBeLessThan(plain.final.loss);
+    expect(earlyStopping.history.stopped).toBe('earlyStopping');
+    expect(earlyStopping.history.epochs).toBeLessThan(120);
+    expect(earlyStopping.final.loss).toBeCloseTo(earlyStopping.bestValLoss, 4);
+  });
 });
