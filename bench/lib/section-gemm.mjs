@@ -45,7 +45,8 @@ export async function gemmSection(o, ctx) {
       ['AVX2 FMA peak, 1 core', fmt(out.peak?.avx2?.t1?.median)],
       ['myelin sgemm 1024, 2 threads', fmt(out.gemm1024t2)],
       ['OpenBLAS sgemm 1024, 2 threads', fmt(at1024?.openblas?.median)],
-      ['myelin / 2-thread peak', out.efficiency ? `${(100 * out.efficiency).toFixed(1)} %` : '-']]);
+      ['myelin / 2-thread peak (the target)', out.efficiency ? `${(100 * out.efficiency).toFixed(1)} %` : '-'],
+      ['myelin / (2 x 1-core peak)', out.gemm1024t2 && peak1 ? `${((100 * out.gemm1024t2) / (2 * peak1)).toFixed(1)} %` : '-']]);
   if (out.worst.length) {
     printTable('GEMM: worst ratio myelin / OpenBLAS per thread count (target: >= 1.0 at every shape)',
       ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],

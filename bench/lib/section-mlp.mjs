@@ -41,7 +41,7 @@ function summarizeOurs(runs) {
     big: summarize(big.map((n) => n.samples_per_s)), small: summarize(small.map((n) => n.samples_per_s)),
     bigAccEpoch: lastEp(big), bigAcc: accAt(big, lastEp(big)), bigAcc10: accAt(big, 10),
     smallAccEpoch: lastEp(small), smallAcc: accAt(small, lastEp(small)),
-    rss: summarize(ok.map((r) => r.peak_rss_after_big_MiB ?? r.peak_rss_MiB)),
+    rss: summarize(ok.map((r) => r.peak_rss_after_big_MiB ?? r.peak_rss_MiB)), rssAfterData: summarize(ok.map((r) => r.rss_after_data_MiB)),
     foreign: median(ok.flatMap((r) => r.nets.flatMap((n) => n.foreign_load))),
     truncated: ok.some((r) => r.nets.some((n) => n.truncated)),
     errors: runs.filter((r) => r.error).map((r) => r.error),
@@ -57,7 +57,7 @@ function summarizeTorch(cfg, runs, o) {
     bigAcc: summarize(ok.map((r) => (o.epochs >= 10 ? r.big[0]?.acc10 : r.big[0]?.acc5) ?? NaN)),
     bigAcc10: summarize(ok.map((r) => r.big[0]?.acc10 ?? NaN)),
     smallAccEpoch: o.smallEpochs, smallAcc: summarize(ok.map((r) => r.small[0]?.acc)),
-    rss: summarize(ok.map((r) => r.peak_rss_MiB)),
+    rss: summarize(ok.map((r) => r.peak_rss_MiB)), rssAfterData: summarize(ok.map((r) => r.rss_after_data_MiB)),
     foreign: median(ok.flatMap((r) => [...r.big[0].foreign_load, ...r.small[0].foreign_load])),
     add4: summarize(ok.map((r) => r.op_add4_us?.[0])),
     errors: runs.filter((r) => r.error).map((r) => r.error),
@@ -89,7 +89,10 @@ export async function mlpSection(o, ctx) {
   const ours = summarizeOurs(results.ours);
   const torch = jobs.filter((j) => j.cfg).map((j) => summarizeTorch(j.cfg, results[j.key], o));
   let tfjs = null;
-  if (ctx.peers && !o.quick) tfjs = await runTfjs(ctx.peers, o.full ? { epochs: 2 } : { batches: 100 });
+  if (ctx.peers && !o.quick) {
+    tfjs = await runTfjs(ctx.peers, o.full ? { epochs: 2 } : { batches: 100 });
+    if (!tfjs) console.log('  note: TensorFlow.js not installed in /tmp/peers-node (see the peers README): skipped');
+  }
   printMlpTables(o, ours, torch, tfjs);
   return { ours, torch, tfjs, bestBig: bestBy(torch, 'big'), bestSmall: bestBy(torch, 'small'), raw: results };
 }
@@ -108,6 +111,8 @@ function printMlpTables(o, ours, torch, tfjs) {
   printTable('myelin / PyTorch (its better configuration per net)', ['net', 'myelin', 'PyTorch best', 'config', 'ratio', 'target'],
     [['784-512-256-10 b128', fmt(ours.big?.median, 0), fmt(bestBig?.big.median, 0), bestBig?.name ?? '-', ratio(ours.big, bestBig?.big), '>= 3x'],
       ['784-64-10 b32', fmt(ours.small?.median, 0), fmt(bestSmall?.small.median, 0), bestSmall?.name ?? '-', ratio(ours.small, bestSmall?.small), '>= 5x']]);
+  printTable('Peak RSS (ru_maxrss) of each training process, MiB, median of runs', ['configuration', 'after loading the data', 'peak after training 784-512-256-10'],
+    [[ours.name, fmtSummary(ours.rssAfterData, 0), fmtSummary(ours.rss, 0)], ...torch.map((t) => [t.name, fmtSummary(t.rssAfterData, 0), fmtSummary(t.rss, 0)])]);
   if (ours.truncated) console.log(`  note: myelin's epochs were cut at --max-seconds ${o.maxSeconds}; samples/s from the samples it did train`);
   if (Number.isFinite(o.samples)) console.log(`  note: myelin trained on ${ours.n_train} samples (--samples); PyTorch on the full set`);
   for (const e of [...ours.errors, ...torch.flatMap((t) => t.errors), ...(tfjs?.error ? [tfjs.error] : [])]) console.log(`  error: ${e}`);
