@@ -92,4 +92,25 @@ describeBackends('examples', () => {
     expect(earlyStopping.history.epochs).toBeLessThan(120);
     expect(earlyStopping.final.loss).toBeCloseTo(earlyStopping.bestValLoss, 4);
   });
+
+  it('CartPole: one step of the dynamics matches the equations of motion worked by hand', async () => {
+    const { cartPoleStep, CartPole } = await import('../examples/cartpole.mjs' as string);
+    // From rest, pushing right: temp = F/(M+m) = 10/1.1; θ'' = -temp / (l (4/3 - m/(M+m)));
+    // x'' = temp - m l θ'' / (M+m); Euler moves only the velocities in the first step.
+    const temp = 10 / 1.1, thetaAcc = -temp / (0.5 * (4 / 3 - 0.1 / 1.1)), xAcc = temp - (0.05 * thetaAcc) / 1.1;
+    const next = cartPoleStep([0, 0, 0, 0], 1);
+    [0, 0.02 * xAcc, 0, 0.02 * thetaAcc].forEach((v, i) => expect(next[i]).toBeCloseTo(v, 12));
+    expect(next[1]).toBeCloseTo(0.195122, 6);
+    const env = new CartPole(() => 0.5, 3);
+    env.reset();
+    env.state = [0, 0, 0.2, 1];
+    expect(env.step(0)).toMatchObject({ reward: 1, done: true, failed: true });
+    expect(() => env.step(2)).toThrow(/action must be 0 or 1, got 2/);
+  });
+
+  it('Q-learning: a short DQN run already balances far longer than a random policy', async () => {
+    const r = await (await example('q-learning')).main({ episodes: 80, evalEpisodes: 10, log: quiet });
+    expect(r.randomReturn).toBeLessThan(40);
+    expect(r.greedyReturn).toBeGreaterThan(3 * r.randomReturn);
+  });
 });
