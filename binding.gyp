@@ -9,6 +9,7 @@
         "native/addon/args.cc",
         "native/addon/gemm_binding.cc",
         "native/addon/module.cc",
+        "native/addon/nn_binding.cc",
         "native/addon/optim_binding.cc",
         "native/addon/runtime_binding.cc",
         "native/kernels/activation.cc",
@@ -20,6 +21,7 @@
         "native/kernels/gemm_ukernel_avx2.cc",
         "native/kernels/gemm_ukernel_avx512.cc",
         "native/kernels/gemm_ukernel_scalar.cc",
+        "native/kernels/loss_kernels.cc",
         "native/kernels/optim_update.cc",
         "native/kernels/thread_pool.cc"
       ],

@@ -108,6 +108,21 @@ FloatArray Args::float_array(size_t index, const char* name) const {
   fail_type(std::string(name) + " must be a Float32Array or Float64Array, got " + describe(v));
 }
 
+FloatArray Args::float_array_or_null(size_t index, const char* name) const {
+  if (info_[index].IsNull()) return FloatArray{};
+  return float_array(index, name);
+}
+
+const int32_t* Args::int32_array(size_t index, const char* name, size_t* length) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    fail_type(std::string(name) + " must be an Int32Array, got " + describe(v));
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  *length = a.Data() == nullptr ? 0 : a.ElementLength();
+  return a.Data();
+}
+
 std::string Args::string(size_t index, const char* name) const {
   const Napi::Value v = info_[index];
   if (!v.IsString()) fail_type(std::string(name) + " must be a string, got " + describe(v));
@@ -123,6 +138,18 @@ size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld) {
                     std::to_string(ld) + " is too large");
   }
   return extent;
+}
+
+void expect_same_dtype(const Args& args,
+                       std::initializer_list<std::pair<const char*, FloatArray>> arrays) {
+  const auto& first = *arrays.begin();
+  for (const auto& [name, array] : arrays) {
+    if (array.data != nullptr && array.dtype != first.second.dtype) {
+      args.fail_type(std::string(name) + " is a " + dtype_array_name(array.dtype) + " but " +
+                     first.first + " is a " + dtype_array_name(first.second.dtype) +
+                     ": all arrays must share one dtype");
+    }
+  }
 }
 
 void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,

@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace myelin_addon {
@@ -37,6 +38,11 @@ class Args {
   // A non-negative integer (a dimension, leading dimension or stride), at most 2^32.
   size_t size(size_t index, const char* name) const;
   FloatArray float_array(size_t index, const char* name) const;
+  // null -> an empty FloatArray with data == nullptr.
+  FloatArray float_array_or_null(size_t index, const char* name) const;
+  // An Int32Array: its data (byteOffset applied) and element count.
+  const int32_t* int32_array(size_t index, const char* name, size_t* length) const;
+  bool is_number(size_t index) const { return info_[index].IsNumber(); }
   std::string string(size_t index, const char* name) const;
 
   [[noreturn]] void fail(const std::string& message) const;
@@ -56,6 +62,9 @@ class Args {
 size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld);
 
 // Checks that `array` holds `needed` elements, naming the shape in the error.
+// Throws unless every array has the dtype of the first.
+void expect_same_dtype(const Args& args, std::initializer_list<std::pair<const char*, FloatArray>> arrays);
+
 void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
                    const std::string& shape);
 

@@ -7,6 +7,7 @@ namespace myelin_addon {
 
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_runtime(Napi::Env env, Napi::Object exports);
+void register_nn(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
 
 }  // namespace myelin_addon

@@ -36,6 +36,38 @@
 //                              beta2, eps, l2, shrink, sign): void;
 //   export function sgdUpdate(w, g, buf: FloatArray | null, lr, momentum, dampening,
 //                             weightDecay, sign, nesterov: boolean, first: boolean): void;
+//
+//   --- fused nn kernels (a, b, out: one dtype, Float32Array or Float64Array) ---
+//   type Activation = 'identity'|'relu'|'leakyRelu'|'elu'|'gelu'|'silu'|'sigmoid'|'tanh';
+//
+//   /** out[m,n] = act(x[m,k] @ w[n,k]^T + bias[n]); bias and activation are applied in
+//    *  the GEMM epilogue as each tile's last K block is written (gelu is the erf form).
+//    *  actParam: leakyRelu's negative slope, elu's alpha; ignored otherwise. */
+//   export function linearForward(x: FloatArray, w: FloatArray, bias: FloatArray | null,
+//                                 activation: Activation, actParam: number, out: FloatArray,
+//                                 m: number, n: number, k: number): void;
+//
+//   /** out = dy * act'(.) over dy.length elements: from the saved output y for identity,
+//    *  relu, leakyRelu (slope > 0), elu (alpha > 0), sigmoid, tanh (x may be null); from
+//    *  x for gelu, silu and leakyRelu/elu with a non-positive parameter (y may be null). */
+//   export function activationBackward(activation: Activation, actParam: number,
+//                                      dy: FloatArray, y: FloatArray | null,
+//                                      x: FloatArray | null, out: FloatArray): void;
+//
+//   /** out[j] = sum_i dy[i*n + j] (the bias gradient), summed in row order. */
+//   export function biasGrad(dy: FloatArray, m: number, n: number, out: FloatArray): void;
+//
+//   /** Per row: outProb = softmax(logits) (max-subtracted), outLoss[i] =
+//    *  logsumexp(logits[i]) - logits[i, targets[i]]. targets in [0, n) or it throws. */
+//   export function softmaxCrossEntropy(logits: FloatArray, m: number, n: number,
+//                                       targets: Int32Array, outLoss: FloatArray,
+//                                       outProb: FloatArray): void;
+//
+//   /** out[i,j] = g_i * (prob[i,j] - [j == targets[i]]), g = gradLoss[i] or the scalar
+//    *  gradLoss; m = targets.length, n = prob.length / m. */
+//   export function softmaxCrossEntropyBackward(prob: FloatArray, targets: Int32Array,
+//                                               gradLoss: FloatArray | number,
+//                                               out: FloatArray): void;
 #include <napi.h>
 
 #include "bindings.h"
@@ -45,6 +77,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   myelin_addon::register_gemm(env, exports);
   myelin_addon::register_runtime(env, exports);
+  myelin_addon::register_nn(env, exports);
   myelin_addon::register_optim(env, exports);
   return exports;
 }

@@ -35,3 +35,18 @@ void apply_bias_activation_tile(T* c, size_t ldc, size_t rows, size_t cols, cons
                                 size_t col0, Activation act, T param);
 
 }  // namespace myelin
+
+namespace myelin {
+
+// Whether act'(x) can be computed from the saved output y alone (so backward needs no x):
+// true for identity, relu, leakyRelu with slope > 0, elu with alpha > 0, sigmoid, tanh;
+// false for gelu and silu, which need x.
+bool activation_derivative_from_output(Activation act, double param);
+
+// out[i] = dy[i] * act'(x[i]), computed from y[i] = act(x[i]) where
+// activation_derivative_from_output() allows (x may then be nullptr), else from x.
+template <typename T>
+void activation_backward(Activation act, T param, const T* dy, const T* y, const T* x, T* out,
+                         size_t count);
+
+}  // namespace myelin

@@ -1,0 +1,59 @@
+#include "loss_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace myelin {
+
+template <typename T>
+void bias_grad(const T* dy, size_t m, size_t n, T* out) {
+  std::fill(out, out + n, T(0));
+  for (size_t i = 0; i < m; ++i) {
+    const T* row = dy + i * n;
+    for (size_t j = 0; j < n; ++j) out[j] += row[j];
+  }
+}
+
+template <typename T>
+void softmax_cross_entropy(const T* logits, size_t m, size_t n, const int32_t* targets, T* loss,
+                           T* prob) {
+  for (size_t i = 0; i < m; ++i) {
+    const T* x = logits + i * n;
+    T* p = prob + i * n;
+    const T max = *std::max_element(x, x + n);
+    T sum = 0;
+    for (size_t j = 0; j < n; ++j) {
+      p[j] = std::exp(x[j] - max);
+      sum += p[j];
+    }
+    const T inv = T(1) / sum;
+    for (size_t j = 0; j < n; ++j) p[j] *= inv;
+    loss[i] = std::log(sum) - (x[targets[i]] - max);
+  }
+}
+
+template <typename T>
+void softmax_cross_entropy_backward(const T* prob, size_t m, size_t n, const int32_t* targets,
+                                    const T* grad_loss, bool grad_loss_per_row, T* out) {
+  for (size_t i = 0; i < m; ++i) {
+    const T g = grad_loss_per_row ? grad_loss[i] : grad_loss[0];
+    const T* p = prob + i * n;
+    T* o = out + i * n;
+    for (size_t j = 0; j < n; ++j) o[j] = g * p[j];
+    o[targets[i]] = g * (p[targets[i]] - T(1));
+  }
+}
+
+template void bias_grad<float>(const float*, size_t, size_t, float*);
+template void bias_grad<double>(const double*, size_t, size_t, double*);
+template void softmax_cross_entropy<float>(const float*, size_t, size_t, const int32_t*, float*,
+                                           float*);
+template void softmax_cross_entropy<double>(const double*, size_t, size_t, const int32_t*,
+                                            double*, double*);
+template void softmax_cross_entropy_backward<float>(const float*, size_t, size_t, const int32_t*,
+                                                    const float*, bool, float*);
+template void softmax_cross_entropy_backward<double>(const double*, size_t, size_t,
+                                                     const int32_t*, const double*, bool,
+                                                     double*);
+
+}  // namespace myelin
