@@ -43,6 +43,7 @@ function parseArgs(argv) {
     else if (a === '--shapes') o.shapes = v.split(','), i++;
     else if (a === '--no-peer') o.peer = false;
     else if (a === '--quiet-wait') o.quietWait = +v, i++;
+    else if (a === '--nn-only') o.nnOnly = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -130,6 +131,8 @@ async function main() {
   const info = addon.info();
   console.log(`myelin addon: isa=${info.isa} (available ${info.available.join(',')}), pool ${info.threads} threads`);
   const results = [];
+  const nn = benchFusedLinear(o);
+  if (o.nnOnly) return;
   for (const threads of o.threads) {
     addon.setNumThreads(threads);
     let peer = null, peerNote = 'disabled (--no-peer)';
@@ -170,8 +173,30 @@ async function main() {
   printTable(results, o.threads);
   const out = join(here, 'results', 'gemm.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), addon: info, runs: o.runs, samples: o.samples, results }, null, 1));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), addon: info, runs: o.runs, samples: o.samples, results, fused_linear: nn }, null, 1));
   console.log(`wrote ${out}`);
+}
+
+// linearForward (bias + activation in the GEMM epilogue) against the bare GEMM of the same
+// shape: the epilogue's cost, which a separate bias/activation pass would add on top.
+function benchFusedLinear(o) {
+  const rows = [];
+  console.log('\n### linearForward (fused bias+activation) vs bare gemm, us per call, median of runs');
+  for (const threads of o.threads) {
+    addon.setNumThreads(threads);
+    for (const [m, k, n] of [[128, 784, 512], [128, 512, 256], [128, 256, 10]]) {
+      const ops = operands(m, k, n, 'B');
+      const bias = new Float32Array(n).fill(0.1);
+      for (const act of ['identity', 'relu', 'gelu']) {
+        const time = (f) => { const runs = []; for (let r = 0; r < o.runs; r++) { f(); const t = performance.now(); let c = 0; while (performance.now() - t < 50) { f(); c++; } runs.push((performance.now() - t) / c * 1e3); } return median(runs); };
+        const gemmUs = time(() => addon.gemm(false, true, m, n, k, 1, ops.A, k, ops.B, k, 0, ops.C, n));
+        const fusedUs = time(() => addon.linearForward(ops.A, ops.B, bias, act, 0.01, ops.C, m, n, k));
+        rows.push({ threads, m, k, n, act, gemm_us: gemmUs, linear_us: fusedUs });
+        console.log(`t=${threads} ${m}x${k}x${n} ${act.padEnd(8)} gemm ${gemmUs.toFixed(1).padStart(8)} us  linearForward ${fusedUs.toFixed(1).padStart(8)} us  (+${((fusedUs / gemmUs - 1) * 100).toFixed(0)}%)`);
+      }
+    }
+  }
+  return rows;
 }
 
 function printTable(results, threadList) {
