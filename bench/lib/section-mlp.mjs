@@ -28,6 +28,11 @@ async function runOurs(o, ctx, round) {
   return res ?? { error: `bench/mlp.mjs exited ${r.code}: ${r.stderr.split('\n').slice(-3).join(' ')}` };
 }
 
+/** `k/n`: runs during which other processes used more than half a core in some epoch. */
+function disturbedRuns(loadsPerRun) {
+  return `${loadsPerRun.filter((loads) => loads.some((l) => l > 0.5)).length}/${loadsPerRun.length}`;
+}
+
 /** One row per configuration: per-run figures reduced to summaries. */
 function summarizeOurs(runs) {
   const ok = runs.filter((r) => !r.error);
@@ -43,6 +48,7 @@ function summarizeOurs(runs) {
     smallAccEpoch: lastEp(small), smallAcc: accAt(small, lastEp(small)),
     rss: summarize(ok.map((r) => r.peak_rss_after_big_MiB ?? r.peak_rss_MiB)), rssAfterData: summarize(ok.map((r) => r.rss_after_data_MiB)),
     foreign: median(ok.flatMap((r) => r.nets.flatMap((n) => n.foreign_load))),
+    disturbed: disturbedRuns(ok.map((r) => r.nets.flatMap((n) => n.foreign_load))),
     truncated: ok.some((r) => r.nets.some((n) => n.truncated)),
     errors: runs.filter((r) => r.error).map((r) => r.error),
   };
@@ -59,6 +65,7 @@ function summarizeTorch(cfg, runs, o) {
     smallAccEpoch: o.smallEpochs, smallAcc: summarize(ok.map((r) => r.small[0]?.acc)),
     rss: summarize(ok.map((r) => r.peak_rss_MiB)), rssAfterData: summarize(ok.map((r) => r.rss_after_data_MiB)),
     foreign: median(ok.flatMap((r) => [...r.big[0].foreign_load, ...r.small[0].foreign_load])),
+    disturbed: disturbedRuns(ok.map((r) => [...r.big[0].foreign_load, ...r.small[0].foreign_load])),
     add4: summarize(ok.map((r) => r.op_add4_us?.[0])),
     errors: runs.filter((r) => r.error).map((r) => r.error),
   };
@@ -113,6 +120,7 @@ function printMlpTables(o, ours, torch, tfjs) {
       ['784-64-10 b32', fmt(ours.small?.median, 0), fmt(bestSmall?.small.median, 0), bestSmall?.name ?? '-', ratio(ours.small, bestSmall?.small), '>= 5x']]);
   printTable('Peak RSS (ru_maxrss) of each training process, MiB, median of runs', ['configuration', 'after loading the data', 'peak after training 784-512-256-10'],
     [[ours.name, fmtSummary(ours.rssAfterData, 0), fmtSummary(ours.rss, 0)], ...torch.map((t) => [t.name, fmtSummary(t.rssAfterData, 0), fmtSummary(t.rss, 0)])]);
+  console.log(`  runs with another process using > 0.5 core in some epoch: ${[ours, ...torch].map((r) => `${r.name} ${r.disturbed}`).join(', ')}`);
   if (ours.truncated) console.log(`  note: myelin's epochs were cut at --max-seconds ${o.maxSeconds}; samples/s from the samples it did train`);
   if (Number.isFinite(o.samples)) console.log(`  note: myelin trained on ${ours.n_train} samples (--samples); PyTorch on the full set`);
   for (const e of [...ours.errors, ...torch.flatMap((t) => t.errors), ...(tfjs?.error ? [tfjs.error] : [])]) console.log(`  error: ${e}`);
