@@ -11,17 +11,6 @@ export const mode = {
   complex: 0,
 };
 
-/** Runs `fn` recording no graph and returns its result: `my.noGrad(() => model.forward(x))`. */
-export function noGrad<T>(fn: () => T): T {
-  const prev = mode.grad;
-  mode.grad = false;
-  try {
-    return fn();
-  } finally {
-    mode.grad = prev;
-  }
-}
-
 /** Runs `fn` with graph recording on or off (used by the engine for createGraph). */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = mode.grad;
@@ -31,6 +20,11 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   } finally {
     mode.grad = prev;
   }
+}
+
+/** Runs `fn` recording no graph and returns its result: `my.noGrad(() => model.forward(x))`. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
 }
 
 export function isGradEnabled(): boolean {
