@@ -30,20 +30,40 @@ export function parseSafetensors(bytes: Uint8Array, where: string): { tensors: R
   return { tensors, metadata };
 }
 
+/** Runs a file read, naming the calling function and the path when it fails (ENOENT, EISDIR, ...). */
+function reading<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function readingAsync<T>(where: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /** Reads a safetensors file (from PyTorch too) into tensors by name: `const sd = my.loadSync('model.safetensors')`. */
 export function loadSync(path: string): Record<string, Tensor> {
   check(typeof path === 'string', () => `loadSync: path must be a string, got ${typeof path}`);
-  return parseSafetensors(readFileSync(path), `loadSync('${path}')`).tensors;
+  const where = `loadSync('${path}')`;
+  return parseSafetensors(reading(where, () => readFileSync(path)), where).tensors;
 }
 
 /** Reads a safetensors file (from PyTorch too) into tensors by name: `model.loadStateDict(await my.load('model.safetensors'))`. */
 export async function load(path: string): Promise<Record<string, Tensor>> {
   check(typeof path === 'string', () => `load: path must be a string, got ${typeof path}`);
-  return parseSafetensors(await readFile(path), `load('${path}')`).tensors;
+  const where = `load('${path}')`;
+  return parseSafetensors(await readingAsync(where, () => readFile(path)), where).tensors;
 }
 
 /** The `__metadata__` strings of a safetensors file, or null: `loadMetadataSync('model.safetensors')`. */
 export function loadMetadataSync(path: string): Record<string, string> | null {
-  const bytes = readFileSync(path);
-  return parseHeader(bytes, bytes.length, `loadMetadataSync('${path}')`).metadata;
+  const where = `loadMetadataSync('${path}')`;
+  const bytes = reading(where, () => readFileSync(path));
+  return parseHeader(bytes, bytes.length, where).metadata;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as my from '../../src/index.js';
 import { describeBackends } from '../helpers.js';
 
@@ -61,5 +61,12 @@ describeBackends('safetensors reader refuses hostile files', () => {
     expect([sd.e.shape, sd.s.shape, sd.s.item()]).toEqual([[0, 5], [], 0]);
     writeFileSync(path, file({}, 0));
     expect(my.loadSync(path)).toEqual({});
+  });
+});
+
+describe('missing files', () => {
+  it('name the function and the path', async () => {
+    expect(() => my.loadSync('/nonexistent/model.safetensors')).toThrow(/^loadSync\('\/nonexistent\/model.safetensors'\): ENOENT/);
+    await expect(my.load('/nonexistent/model.safetensors')).rejects.toThrow(/^load\('\/nonexistent\/model.safetensors'\): ENOENT/);
   });
 });
