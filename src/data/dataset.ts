@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor.js';
-import { allocate } from '../dtype.js';
+import { allocateUninitialized } from '../ops/util.js';
 import { check, fmtShape } from '../check.js';
 
 /** Targets: class indices as an Int32Array, or a tensor whose first dimension runs over examples. */
@@ -15,17 +15,21 @@ export interface Dataset<Y extends Labels = Labels> {
 /** Rows `indices` of `t` (first dimension) as a new tensor. */
 export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const rowSize = t.shape.length === 0 ? 1 : t.size / t.shape[0];
-  const out = allocate(t.dtype, indices.length * rowSize);
+  // Every element is copied below, so the batch skips the zero fill.
+  const out = allocateUninitialized(t.dtype, indices.length * rowSize);
+  const src = t.data;
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    out.set(t.data.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    out.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
   }
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }
 
 function takeLabels<Y extends Labels>(y: Y, indices: ArrayLike<number>): Y {
   if (y instanceof Tensor) return takeRows(y, indices) as Y;
-  return Int32Array.from({ length: indices.length }, (_, i) => y[indices[i]]) as Y;
+  const out = new Int32Array(indices.length);
+  for (let i = 0; i < out.length; i++) out[i] = y[indices[i]];
+  return out as Y;
 }
 
 /** Checks batch indices are integers in [0, length). */

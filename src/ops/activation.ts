@@ -5,7 +5,7 @@ import { getBackend } from '../backend/index.js';
 import type { ActivationKind } from '../backend/backend.js';
 import { apply } from '../autograd/graph.js';
 import { defineOp, type OpDef } from './registry.js';
-import { asTensor, empty } from './util.js';
+import { asTensor, empty, uninitialized } from './util.js';
 import { add, exp, gt, le, mul, sigmoid, square, step, sub, where } from './elementwise.js';
 
 /**
@@ -70,7 +70,7 @@ interface ActivationAttrs {
 export const activationOp: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
   name: 'activation',
   forward: ([x], { kind, param }) => {
-    const out = empty(x.dtype, x.shape);
+    const out = uninitialized(x.dtype, x.shape);
     getBackend().activationForward(kind, param, x.data, out.data);
     return out;
   },
@@ -94,7 +94,7 @@ interface ActivationGradAttrs extends ActivationAttrs {
 export const activationGradOp: OpDef<ActivationGradAttrs> = defineOp<ActivationGradAttrs>({
   name: 'activationBackward',
   forward: ([dy, s], { kind, param, output }) => {
-    const out = empty(dy.dtype, dy.shape);
+    const out = uninitialized(dy.dtype, dy.shape);
     if (activationRules[kind].fromOutput) getBackend().activationBackward(kind, param, dy.data, s.data, null, out.data);
     else getBackend().activationBackward(kind, param, dy.data, (output ?? s).data, s.data, out.data);
     return out;

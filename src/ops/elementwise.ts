@@ -4,7 +4,7 @@ import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import { getBackend, type BinaryKind, type UnaryKind } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
 import { defineOp, type OpContext, type OpDef } from './registry.js';
-import { asOperand, asTensor, empty } from './util.js';
+import { asOperand, asTensor, uninitialized } from './util.js';
 import { sumToShape, expandTo } from './broadcast.js';
 import {
   bilinearInParts, cCos, cDiv, cExp, cLog, cMul, complexBinary, complexUnary, cPow, cSigmoid, cSin, cSqrt, cTanh,
@@ -14,7 +14,7 @@ import {
 // ---------------------------------------------------------------- unary
 
 function unaryForward(kind: UnaryKind, x: Tensor): Tensor {
-  const out = empty(x.dtype, x.shape);
+  const out = uninitialized(x.dtype, x.shape);
   getBackend().unary(kind, x.data, out.data);
   return out;
 }
@@ -90,12 +90,12 @@ export const step = unary(stepOp);
 function binaryForward(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (sameShape(a.shape, b.shape)) {
-    const out = empty(dtype, a.shape);
+    const out = uninitialized(dtype, a.shape);
     getBackend().binary(kind, a.data, null, b.data, null, out.data, a.shape);
     return out;
   }
   const shape = broadcastShapes(kind, a.shape, b.shape);
-  const out = empty(dtype, shape);
+  const out = uninitialized(dtype, shape);
   getBackend().binary(kind, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out.data, shape);
   return out;
 }
@@ -218,7 +218,7 @@ export const le = binary(leOp);
 
 function whereForward([c, a, b]: readonly Tensor[]): Tensor {
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
-  const out = empty(promoteTypes(a.dtype, b.dtype), shape);
+  const out = uninitialized(promoteTypes(a.dtype, b.dtype), shape);
   getBackend().where(c.data, broadcastStrides(c.shape, shape), a.data, broadcastStrides(a.shape, shape),
     b.data, broadcastStrides(b.shape, shape), out.data, shape);
   return out;

@@ -6,7 +6,7 @@ import type { FusedActivation } from '../backend/backend.js';
 import { apply } from '../autograd/graph.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { defineOp, type OpContext, type OpDef } from './registry.js';
-import { asTensor, checkSameDtype, empty } from './util.js';
+import { asTensor, checkSameDtype, uninitialized } from './util.js';
 import { add, div, exp, mul, sub } from './elementwise.js';
 import { max, sum } from './reduce.js';
 import { broadcastTo, reshape } from './shape.js';
@@ -20,7 +20,7 @@ export const biasGradOp: OpDef = defineOp({
   name: 'biasGrad',
   forward: ([dy]) => {
     const [m, n] = dy.shape;
-    const out = empty(dy.dtype, [n]);
+    const out = uninitialized(dy.dtype, [n]);
     getBackend().biasGrad(dy.data, m, n, out.data);
     return out;
   },
@@ -53,11 +53,11 @@ export const linearActOp: OpDef<LinearActAttrs> = defineOp<LinearActAttrs>({
     if (attrs.reuse !== null) return new Tensor(attrs.reuse.data, attrs.reuse.shape);
     const [x, w, b] = inputs;
     const m = x.shape[0], k = x.shape[1], n = w.shape[0];
-    const out = empty(x.dtype, [m, n]);
+    const out = uninitialized(x.dtype, [m, n]);
     const kernels = getBackend();
     const keepPreact = !activationRules[attrs.activation].fromOutput && isGradEnabled() && inputs.some((t) => t.requiresGrad);
     if (keepPreact) {
-      const z = empty(x.dtype, [m, n]);
+      const z = uninitialized(x.dtype, [m, n]);
       kernels.linearForward(x.data, w.data, b?.data ?? null, 'identity', 0, z.data, m, n, k);
       kernels.activationForward(attrs.activation, attrs.param, z.data, out.data);
       attrs.preact = z;
@@ -152,8 +152,8 @@ export const softmaxCrossEntropyOp: OpDef<SoftmaxCrossEntropyAttrs> = defineOp<S
   name: 'softmaxCrossEntropy',
   forward: ([logits], attrs) => {
     const [m, n] = logits.shape;
-    const loss = empty(logits.dtype, [m]);
-    const prob = empty(logits.dtype, [m, n]);
+    const loss = uninitialized(logits.dtype, [m]);
+    const prob = uninitialized(logits.dtype, [m, n]);
     getBackend().softmaxCrossEntropy(logits.data, m, n, attrs.targets, loss.data, prob.data);
     attrs.prob = prob;
     return loss;
@@ -169,7 +169,7 @@ export const softmaxCrossEntropyBackwardOp: OpDef<SoftmaxCrossEntropyAttrs> = de
   name: 'softmaxCrossEntropyBackward',
   forward: ([logits, g], { targets, prob }) => {
     const p = prob ?? softmaxRows(logits.detach());
-    const out = empty(logits.dtype, logits.shape);
+    const out = uninitialized(logits.dtype, logits.shape);
     getBackend().softmaxCrossEntropyBackward(p.data, targets, g.data, out.data);
     return out;
   },

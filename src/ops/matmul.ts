@@ -5,7 +5,7 @@ import { broadcastShapes, sizeOf } from '../shape.js';
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
 import { defineOp, type OpDef } from './registry.js';
-import { asTensor, empty } from './util.js';
+import { asTensor, uninitialized } from './util.js';
 import { add } from './elementwise.js';
 import { bilinearInParts } from '../autograd/complex.js';
 import { broadcastTo, cast, reshape, squeeze, unsqueeze } from './shape.js';
@@ -29,10 +29,13 @@ function opDims(x: Tensor, trans: boolean): [number, number] {
 function mmForward([a, b]: readonly Tensor[], { transA, transB }: MmAttrs): Tensor {
   const [m, k] = opDims(a, transA), [, n] = opDims(b, transB);
   const batched = a.ndim === 3;
-  const out = empty(a.dtype, batched ? [a.shape[0], m, n] : [m, n]);
+  const out = uninitialized(a.dtype, batched ? [a.shape[0], m, n] : [m, n]);
   if (m === 0 || n === 0) return out;
   const lda = a.shape[a.ndim - 1], ldb = b.shape[b.ndim - 1];
-  if (k === 0) return out;
+  if (k === 0) {
+    out.data.fill(0); // an empty sum: the kernel is not called, so the zeros are written here
+    return out;
+  }
   if (batched) {
     getBackend().gemmBatched(transA, transB, m, n, k, 1, a.data, lda, m * k, b.data, ldb, k * n, 0, out.data, n, m * n, a.shape[0]);
   } else {

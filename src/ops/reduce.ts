@@ -4,7 +4,7 @@ import { normalizeDim, normalizeDims } from '../shape.js';
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
 import { defineLinearOp, defineOp, type OpDef } from './registry.js';
-import { asTensor, empty } from './util.js';
+import { asTensor, empty, uninitialized } from './util.js';
 import { expandTo } from './broadcast.js';
 import { reshape } from './shape.js';
 import { div, eq, mul } from './elementwise.js';
@@ -32,7 +32,7 @@ function unreduce(g: Tensor, x: Tensor, { axes }: ReduceAttrs): Tensor {
 export const sumOp = defineLinearOp<ReduceAttrs>({
   name: 'sum',
   forward: ([x], { axes, keepDim }) => {
-    const out = empty(x.dtype, reducedShape(x.shape, axes, keepDim));
+    const out = uninitialized(x.dtype, reducedShape(x.shape, axes, keepDim));
     getBackend().reduce('sum', x.data, x.shape, axes, out.data);
     return out;
   },

@@ -5,7 +5,7 @@ import { broadcastShapes, broadcastStrides, checkShape, normalizeDim, sameShape,
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
 import { defineLinearOp, type OpDef } from './registry.js';
-import { asTensor, describe, empty } from './util.js';
+import { asTensor, describe, empty, uninitialized } from './util.js';
 import { sumToShape } from './broadcast.js';
 
 // ---------------------------------------------------------------- reshape (a view)
@@ -125,7 +125,7 @@ export function matrixT(x: Tensor): Tensor {
 export const broadcastToOp = defineLinearOp<{ shape: readonly number[] }>({
   name: 'broadcastTo',
   forward: ([x], { shape }) => {
-    const out = empty(x.dtype, shape);
+    const out = uninitialized(x.dtype, shape);
     getBackend().copyStrided(x.data, 0, broadcastStrides(x.shape, shape), out.data, 0, stridesOf(shape), shape);
     return out;
   },
@@ -146,7 +146,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 export const castOp = defineLinearOp<{ dtype: DType }>({
   name: 'cast',
   forward: ([x], { dtype }) => {
-    const out = empty(dtype, x.shape);
+    const out = uninitialized(dtype, x.shape);
     getBackend().cast(x.data, out.data);
     return out;
   },
