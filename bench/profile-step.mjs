@@ -1,7 +1,7 @@
 // Where one training step of the natural user loop spends its time, outside the GEMM:
 //   node bench/profile-step.mjs [--net big|small] [--epochs 3] [--n 8192] [--kernels] [--add]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-step.mjs --net small
-// Synthetic data of the real shapes (784 features, 10 classes). Prints samples/s per epoch
+// Synthetic data of the real shapes (784 features, 10 classes; --net tiny: 16 features). Prints samples/s per epoch
 // (plain loop, nothing timed inside), then one more epoch with each phase timed by
 // process.hrtime.bigint: data loading, zeroGrad, forward, loss, backward, optimizer.
 // --kernels also times every backend kernel call (GEMM vs the rest) inside each phase;
@@ -11,7 +11,12 @@ import { readFileSync } from 'node:fs';
 import * as my from '../dist/index.js';
 import { getBackend } from '../dist/backend/index.js';
 
-const NETS = { big: { sizes: [784, 512, 256, 10], batch: 128 }, small: { sizes: [784, 64, 10], batch: 32 } };
+// tiny: the same step on 16-feature inputs, where only the per-op JavaScript overhead is left.
+const NETS = {
+  big: { sizes: [784, 512, 256, 10], batch: 128 },
+  small: { sizes: [784, 64, 10], batch: 32 },
+  tiny: { sizes: [16, 8, 10], batch: 4 },
+};
 const PHASES = ['data', 'zeroGrad', 'forward', 'loss', 'backward', 'step'];
 const GEMM_KERNELS = new Set(['gemm', 'gemmBatched', 'linearForward']);
 
@@ -129,14 +134,15 @@ function addLatency() {
 
 function main() {
   const net = NETS[option('net', 'big')];
-  if (!net) throw new Error(`--net must be big or small`);
+  if (!net) throw new Error(`--net must be one of ${Object.keys(NETS).join(', ')}`);
   const epochs = Number(option('epochs', 3)), n = Number(option('n', 8192));
   my.manualSeed(0);
   // Centred inputs and labels that a fixed random projection of x picks, so the net keeps
   // learning. With uniform [0,1) inputs most hidden units die within an epoch, and Adam's
   // moments of the dead units decay into denormals, which makes its kernel ~10x slower.
-  const x = my.randn([n, 784]);
-  const y = Int32Array.from(my.noGrad(() => x.matmul(my.randn([784, 10])).argmax(1)).data);
+  const features = net.sizes[0];
+  const x = my.randn([n, features]);
+  const y = Int32Array.from(my.noGrad(() => x.matmul(my.randn([features, 10])).argmax(1)).data);
   const model = buildMlp(net.sizes);
   const opt = new my.optim.Adam(model.parameters(), { lr: 1e-3 });
   const loader = new my.data.DataLoader(new my.data.TensorDataset(x, y), { batchSize: net.batch, shuffle: true, seed: 0 });

@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor.js';
-import { allocateUninitialized } from '../ops/util.js';
+import { allocateUninitialized } from '../ops/storage.js';
 import { check, fmtShape } from '../check.js';
 
 /** Targets: class indices as an Int32Array, or a tensor whose first dimension runs over examples. */

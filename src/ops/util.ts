@@ -1,8 +1,8 @@
-import { Buffer } from 'node:buffer';
 import { Tensor } from '../tensor.js';
-import { allocate, type DType, type Storage } from '../dtype.js';
+import { allocate, type DType } from '../dtype.js';
 import { check, fmtShape } from '../check.js';
 import { sizeOf } from '../shape.js';
+import { allocateUninitialized, allocateZeroed } from './storage.js';
 
 /** Checks that `x` is a Tensor, naming the op and the argument otherwise. */
 export function asTensor(op: string, x: unknown, arg = 'input'): Tensor {
@@ -31,26 +31,10 @@ export function describe(x: unknown): string {
 
 /** A fresh zero-filled output tensor. */
 export function empty(dtype: DType, shape: readonly number[]): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  return new Tensor(allocateZeroed(dtype, sizeOf(shape)), shape);
 }
 
-/** Below this many bytes V8's zero-filled allocation costs no more than an uninitialised one. */
-const ZERO_FILL_WORTH_SKIPPING = 4096;
-
-/**
- * Storage of `n` elements whose contents are garbage: only for a kernel that overwrites every
- * element. Zero-filling a large typed array costs as much as a small kernel (~60 us for
- * 1.6 MB), and a training step allocates megabytes of outputs and gradients.
- */
-export function allocateUninitialized(dtype: DType, n: number): Storage {
-  const bytes = n * (dtype === 'float64' ? 8 : 4);
-  if (bytes < ZERO_FILL_WORTH_SKIPPING) return allocate(dtype, n);
-  // allocUnsafeSlow: a fresh ArrayBuffer of exactly `bytes` (offset 0, never the shared pool).
-  const buffer = Buffer.allocUnsafeSlow(bytes).buffer;
-  return dtype === 'float64' ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
-}
-
-/** A fresh output tensor for a kernel that writes every element (see allocateUninitialized). */
+/** A fresh output tensor for a kernel that writes every element (see storage.ts). */
 export function uninitialized(dtype: DType, shape: readonly number[]): Tensor {
   return new Tensor(allocateUninitialized(dtype, sizeOf(shape)), shape);
 }
