@@ -13,6 +13,8 @@
         "native/addon/optim_binding.cc",
         "native/addon/runtime_binding.cc",
         "native/kernels/activation.cc",
+        "native/kernels/activation_avx2.cc",
+        "native/kernels/activation_avx512.cc",
         "native/kernels/cpu_features.cc",
         "native/kernels/gemm_dispatch.cc",
         "native/kernels/gemm_driver.cc",

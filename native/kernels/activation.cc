@@ -1,6 +1,10 @@
+// The scalar specification of the activation kernels and the dispatch to the ISA in use.
 #include "activation.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "gemm_microkernel.h"
 
 namespace myelin {
 
@@ -20,28 +24,6 @@ bool parse_activation(const char* name, Activation* out) {
   }
   return false;
 }
-
-template <typename T>
-void apply_bias_activation_tile(T* c, size_t ldc, size_t rows, size_t cols, const T* bias,
-                                size_t col0, Activation act, T param) {
-  for (size_t i = 0; i < rows; ++i) {
-    T* row = c + i * ldc;
-    if (bias) {
-      for (size_t j = 0; j < cols; ++j) row[j] += bias[col0 + j];
-    }
-    if (act == Activation::identity) continue;
-    for (size_t j = 0; j < cols; ++j) row[j] = activate(act, row[j], param);
-  }
-}
-
-template void apply_bias_activation_tile<float>(float*, size_t, size_t, size_t, const float*,
-                                                size_t, Activation, float);
-template void apply_bias_activation_tile<double>(double*, size_t, size_t, size_t, const double*,
-                                                 size_t, Activation, double);
-
-}  // namespace myelin
-
-namespace myelin {
 
 bool activation_derivative_from_output(Activation act, double param) {
   switch (act) {
@@ -78,9 +60,13 @@ T derivative_from_input(Activation act, T x, T param) {
     case Activation::leaky_relu: return x > T(0) ? T(1) : param;
     case Activation::elu: return x > T(0) ? T(1) : param * std::exp(x);
     case Activation::gelu: {
-      // d/dx x*Phi(x) = Phi(x) + x*phi(x)
-      const T cdf = T(0.5) * (T(1) + std::erf(x * T(0.70710678118654752440)));
-      const T pdf = T(0.39894228040143267794) * std::exp(T(-0.5) * x * x);
+      // d/dx x*Phi(x) = Phi(x) + x*phi(x). x*x is rounded, and exp would turn its rounding
+      // error (x^2 ulp) into a relative error: correct by exp(-err/2) ~ 1 - err/2. phi is 0
+      // past |x| = 40 in both types; clamping there keeps x*x finite (NaN stays NaN).
+      const T cdf = T(0.5) * std::erfc(x * T(-0.70710678118654752440));
+      const T a = std::min(std::fabs(x), T(40));
+      const T xx = a * a, xx_err = std::fma(a, a, -xx);
+      const T pdf = T(0.39894228040143267794) * std::exp(T(-0.5) * xx) * (T(1) - T(0.5) * xx_err);
       return cdf + x * pdf;
     }
     case Activation::silu: {
@@ -100,18 +86,75 @@ T derivative_from_input(Activation act, T x, T param) {
   return T(1);
 }
 
-}  // namespace
+template <typename T>
+void bias_activation_tile_reference(T* c, size_t ldc, size_t rows, size_t cols, const T* bias,
+                                    Activation act, T param) {
+  for (size_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    if (bias) {
+      for (size_t j = 0; j < cols; ++j) row[j] += bias[j];
+    }
+    if (act == Activation::identity) continue;
+    for (size_t j = 0; j < cols; ++j) row[j] = activate(act, row[j], param);
+  }
+}
 
 template <typename T>
-void activation_backward(Activation act, T param, const T* dy, const T* y, const T* x, T* out,
-                         size_t count) {
-  if (activation_derivative_from_output(act, param) && y != nullptr) {
+void backward_reference(Activation act, T param, const T* dy, const T* y, const T* x, T* out,
+                        size_t count) {
+  if (y != nullptr) {
     for (size_t i = 0; i < count; ++i) out[i] = dy[i] * derivative_from_output(act, y[i], param);
   } else {
     for (size_t i = 0; i < count; ++i) out[i] = dy[i] * derivative_from_input(act, x[i], param);
   }
 }
 
+template <typename T>
+void bias_grad_reference(const T* dy, size_t m, size_t n, T* out) {
+  std::fill(out, out + n, T(0));
+  for (size_t i = 0; i < m; ++i) {
+    const T* row = dy + i * n;
+    for (size_t j = 0; j < n; ++j) out[j] += row[j];
+  }
+}
+
+template <typename T>
+ActivationKernels<T> reference_kernels() {
+  ActivationKernels<T> k;
+  k.bias_activation_tile = bias_activation_tile_reference<T>;
+  k.backward = backward_reference<T>;
+  k.bias_grad = bias_grad_reference<T>;
+  return k;
+}
+
+}  // namespace
+
+ActivationKernels<float> f32_activation_kernels_reference() { return reference_kernels<float>(); }
+ActivationKernels<double> f64_activation_kernels_reference() { return reference_kernels<double>(); }
+
+template <>
+const ActivationKernels<float>& activation_kernels<float>() { return gemm_dispatch().act_f32; }
+template <>
+const ActivationKernels<double>& activation_kernels<double>() { return gemm_dispatch().act_f64; }
+
+template <typename T>
+void apply_bias_activation_tile(T* c, size_t ldc, size_t rows, size_t cols, const T* bias,
+                                size_t col0, Activation act, T param) {
+  activation_kernels<T>().bias_activation_tile(c, ldc, rows, cols, bias ? bias + col0 : nullptr,
+                                               act, param);
+}
+
+template <typename T>
+void activation_backward(Activation act, T param, const T* dy, const T* y, const T* x, T* out,
+                         size_t count) {
+  const bool from_y = y != nullptr && activation_derivative_from_output(act, param);
+  activation_kernels<T>().backward(act, param, dy, from_y ? y : nullptr, x, out, count);
+}
+
+template void apply_bias_activation_tile<float>(float*, size_t, size_t, size_t, const float*,
+                                                size_t, Activation, float);
+template void apply_bias_activation_tile<double>(double*, size_t, size_t, size_t, const double*,
+                                                 size_t, Activation, double);
 template void activation_backward<float>(Activation, float, const float*, const float*,
                                          const float*, float*, size_t);
 template void activation_backward<double>(Activation, double, const double*, const double*,

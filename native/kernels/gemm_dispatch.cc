@@ -31,16 +31,22 @@ GemmDispatch gemm_dispatch_for(Isa isa) {
   d.isa = Isa::scalar;
   d.f32 = f32_gemm_kernels_scalar();
   d.f64 = f64_gemm_kernels_scalar();
+  d.act_f32 = f32_activation_kernels_reference();
+  d.act_f64 = f64_activation_kernels_reference();
 #if defined(__x86_64__)
   if (static_cast<int>(isa) >= static_cast<int>(Isa::avx2)) {
     d.isa = Isa::avx2;
     d.f32 = f32_gemm_kernels_avx2();
     d.f64 = f64_gemm_kernels_avx2();
+    d.act_f32 = f32_activation_kernels_avx2();
+    d.act_f64 = f64_activation_kernels_avx2();
   }
   if (static_cast<int>(isa) >= static_cast<int>(Isa::avx512)) {
     d.isa = Isa::avx512;
     d.f32 = f32_gemm_kernels_avx512();
     d.f64 = f64_gemm_kernels_avx512();
+    d.act_f32 = f32_activation_kernels_avx512();
+    d.act_f64 = f64_activation_kernels_avx512();
   }
 #else
   (void)isa;

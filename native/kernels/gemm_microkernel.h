@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "activation.h"
 #include "cpu_features.h"
 
 namespace myelin {
@@ -50,11 +51,14 @@ GemmKernelSet<float> f32_gemm_kernels_avx512();
 GemmKernelSet<double> f64_gemm_kernels_avx512();
 #endif
 
-// The kernels in use, filled once at load from the reference upward (see gemm_dispatch.cc).
+// The kernels in use, filled once at load from the reference upward (see gemm_dispatch.cc):
+// the GEMM micro-kernels and the elementwise nn kernels of the same ISA (its epilogue).
 struct GemmDispatch {
   Isa isa = Isa::scalar;
   GemmKernelSet<float> f32;
   GemmKernelSet<double> f64;
+  ActivationKernels<float> act_f32;
+  ActivationKernels<double> act_f64;
 };
 
 // Kernels for `isa` (which the caller must have checked the CPU supports).

@@ -1,17 +1,16 @@
 #include "loss_kernels.h"
 
+#include "activation.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace myelin {
 
+// Vectorised per ISA with the activation kernels (activation_simd.h).
 template <typename T>
 void bias_grad(const T* dy, size_t m, size_t n, T* out) {
-  std::fill(out, out + n, T(0));
-  for (size_t i = 0; i < m; ++i) {
-    const T* row = dy + i * n;
-    for (size_t j = 0; j < n; ++j) out[j] += row[j];
-  }
+  activation_kernels<T>().bias_grad(dy, m, n, out);
 }
 
 template <typename T>
