@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "fp_mode.h"
 #include "gemm_microkernel.h"
 
 namespace myelin {
@@ -97,6 +98,9 @@ Isa active_isa() { return gemm_dispatch().isa; }
 
 template <typename T>
 void adam_update(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoefficients& c) {
+  // The second moments of units that stop learning decay into denormals, which cost ~100x
+  // per operation without flush-to-zero (the update went 35 -> 400 us on a 50k-weight layer).
+  const ScopedFlushDenormals ftz;
 #if defined(__x86_64__)
   switch (active_isa()) {
     case Isa::avx512: return adam_avx512(w, g, m, v, vmax, n, c);
@@ -109,6 +113,7 @@ void adam_update(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoef
 
 template <typename T>
 void sgd_update(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c) {
+  const ScopedFlushDenormals ftz;  // decaying momentum buffers reach denormals too
 #if defined(__x86_64__)
   switch (active_isa()) {
     case Isa::avx512: return sgd_avx512(w, g, buf, n, c);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "fp_mode.h"
 #include "gemm_microkernel.h"
 #include "optim_update.h"
 #include "test_support.h"
@@ -96,8 +97,23 @@ void run_all(Failures& f, const char* isa) {
 
 }  // namespace
 
+// The updates flush denormals while they run but must hand the caller's MXCSR back intact.
+void test_mxcsr_restored(Failures& f) {
+#if defined(__x86_64__)
+  const unsigned before = _mm_getcsr();
+  std::vector<float> w(64, 1e-39f), g(64, 1e-39f), m(64), v(64);
+  myelin::adam_update(w.data(), g.data(), m.data(), v.data(), static_cast<float*>(nullptr), w.size(),
+                      AdamCoefficients{1e-3, 0.03, 0.9, 0.999, 1e-8, 0, 1, 1});
+  myelin::sgd_update(w.data(), g.data(), m.data(), w.size(), SgdCoefficients{0.1, 0.9, 0, 0, 1, false, false});
+  if ((_mm_getcsr() & ~0x3Fu) != (before & ~0x3Fu)) f.report("MXCSR changed: before=%x, after=%x", before, _mm_getcsr());
+#else
+  (void)f;
+#endif
+}
+
 int main() {
   Failures f;
+  test_mxcsr_restored(f);
   for (myelin::Isa isa : myelin::available_isas()) {
     const myelin::Isa used = myelin::select_gemm_isa(isa);
     run_all<float>(f, myelin::isa_name(used));
