@@ -24,6 +24,12 @@ namespace {
 // with bench/gemm.mjs on 2 Sapphire Rapids cores (a wake-up is ~5-50 us).
 constexpr double kMinParallelFlops = 4e5;
 
+// Largest A (m*k elements) read in place rather than packed when n spans several panels.
+// Measured on 1 thread (GFLOP/s packed -> in place): square 64 79 -> 106, 128 128 -> 147,
+// 256 150 -> 162, 512x784x512 156 -> 166; but square 1024 162 -> 135 (12 rows 4 KiB
+// apart share L1 sets), so A above 2 MiB is packed.
+constexpr size_t kDirectAMaxElements = 512 * 1024;
+
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
 template <typename T>
@@ -71,8 +77,11 @@ template <typename T>
 void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t i_begin,
                       size_t i_end, size_t j_begin, size_t j_end) {
   const size_t mr = cfg.mr, nr = cfg.nr;
-  // Each A element is used once per N block: with a single N panel, skip packing A.
-  const bool direct_a = cfg.ukernel_direct_a != nullptr && !g.trans_a && g.n <= nr;
+  // Skip packing A (the kernel reads it in place) where packing would not pay: with a
+  // single N panel each A element is used once, and a small A (square 64: 16 KiB) stays in
+  // L1/L2 across the N panels, where the copy costs more than the strided reads.
+  const bool direct_a = cfg.ukernel_direct_a != nullptr && !g.trans_a &&
+                        (g.n <= nr || g.m * g.k <= kDirectAMaxElements);
   T* a_pack = a_pack_buffer<T>().reserve(cfg.mc * cfg.kc);
   T* b_pack = b_pack_buffer<T>().reserve(cfg.kc * cfg.nc);
   for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
@@ -130,10 +139,21 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   }
   // Split over M or N only, at tile boundaries, never over K: every element's sum then
   // runs in the same order whatever the thread count, so results are bit-identical.
-  // Prefer the split that balances better; on a tie the larger dimension, because each
-  // thread re-packs the whole operand along the other one.
-  const double bm = balance(panels_m, threads), bn = balance(panels_n, threads);
-  const bool split_m = bm > bn || (bm == bn && g.m >= g.n);
+  // Pick the split with the shorter estimated time per thread: its share of the flops
+  // (the busiest thread's, after imbalance) plus the packing it does. Splitting M makes
+  // every thread pack all of B; splitting N makes every thread pack all of A once per NC
+  // block of its share (so at n = 1024 on 2 threads, with NC = 512, nothing is packed twice).
+  const double t = static_cast<double>(threads), m = static_cast<double>(g.m),
+               n = static_cast<double>(g.n), k = static_cast<double>(g.k);
+  const double a_blocks_m = static_cast<double>(ceil_div(g.n, cfg.nc));
+  const double a_blocks_n = static_cast<double>(ceil_div(ceil_div(g.n, threads), cfg.nc));
+  // ~100 flops of micro-kernel time per packed element (a strided copy vs 2 FMA ports).
+  constexpr double kFlopsPerPackedElement = 100;
+  const double time_m = flops / (t * balance(panels_m, threads)) +
+                        kFlopsPerPackedElement * (k * n + m / t * k * a_blocks_m);
+  const double time_n = flops / (t * balance(panels_n, threads)) +
+                        kFlopsPerPackedElement * (k * n / t + m * k * a_blocks_n);
+  const bool split_m = panels_n < 2 || (panels_m >= 2 && time_m <= time_n);
   const size_t panels = split_m ? panels_m : panels_n;
   const size_t tile = split_m ? cfg.mr : cfg.nr;
   const size_t extent = split_m ? g.m : g.n;

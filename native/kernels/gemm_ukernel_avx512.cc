@@ -133,6 +133,13 @@ f64_gemm_ukernel_24x8_avx512(size_t kc, const double* a, const double* b, double
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
+f32_gemm_ukernel_12x32_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
+                                       float* c, size_t ldc, size_t mr, size_t nr, float alpha,
+                                       float beta) {
+  gemm_ukernel_avx512<Avx512F32, 12, 2, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x16_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
                                        float* c, size_t ldc, size_t mr, size_t nr, float alpha,
                                        float beta) {
@@ -142,7 +149,8 @@ f32_gemm_ukernel_12x16_direct_a_avx512(size_t kc, const float* a, size_t lda, co
 // Blocks: the A micro-panel (MR x KC) stays in the 48 KiB L1, the packed B block
 // (KC x NC) in the 2 MiB L2. Tuned with bench/gemm.mjs.
 GemmKernelSet<float> f32_gemm_kernels_avx512() {
-  return {{"f32_gemm_ukernel_12x32_avx512", f32_gemm_ukernel_12x32_avx512, 12, 32, 144, 384, 512},
+  return {{"f32_gemm_ukernel_12x32_avx512", f32_gemm_ukernel_12x32_avx512, 12, 32, 144, 384, 512,
+           f32_gemm_ukernel_12x32_direct_a_avx512},
           {"f32_gemm_ukernel_12x16_avx512", f32_gemm_ukernel_12x16_avx512, 12, 16, 144, 384, 16,
            f32_gemm_ukernel_12x16_direct_a_avx512}};
 }
