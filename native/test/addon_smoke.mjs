@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Smoke test of the built addon from JavaScript: results on typed-array views (byteOffset
 // respected, float32 and float64, all transposes), and every bad input a JS caller could
-// pass must throw an Error naming the op, never crash the process.
+// pass must throw an Error naming the op, never crash the process. The same for the fused
+// nn exports and the optimizer loops: one value check each, then their bad inputs.
 //   node native/test/addon_smoke.mjs        (after npm run build:native)
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -104,4 +105,97 @@ addon.gemm(false, false, 0, 3, 4, 1, f32(0), 4, f32(12), 3, 0, f32(0), 3);
 const c0 = new Float32Array([1, 2, NaN]);
 addon.gemm(false, false, 1, 3, 0, 1, f32(0), 0, f32(0), 3, 0, c0, 3);
 assert.deepEqual(Array.from(c0), [0, 0, 0]);
+
+// ---- fused nn and optimizer exports: a value check each, then bad inputs -------------------
+const close = (got, want, tol, what) => {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `${what} at ${i}: ${got[i]} vs ${want[i]}`);
+  checks++;
+};
+{
+  // linearForward: relu(x @ w^T + bias) on odd sizes (masked tails), float32 and float64.
+  for (const Arr of [Float32Array, Float64Array]) {
+    const m = 13, n = 19, k = 7;
+    const x = new Arr(m * k).map(() => Math.random() - 0.5), w = new Arr(n * k).map(() => Math.random() - 0.5);
+    const bias = new Arr(n).map(() => Math.random() - 0.5), out = new Arr(m * n).fill(NaN);
+    addon.linearForward(x, w, bias, 'relu', 0, out, m, n, k);
+    const want = naive(false, true, m, n, k, 1, x, k, w, k, 0, new Arr(m * n), n).map((v, i) => Math.max(0, v + bias[i % n]));
+    close(out, want, Arr === Float32Array ? 1e-5 : 1e-12, `linearForward ${Arr.name}`);
+  }
+  // activationBackward: tanh from y, gelu from x (against its closed form at 0 and +-1).
+  const y = new Float64Array([0, 0.5, -0.9]), dy = new Float64Array([1, 2, 3]), out = new Float64Array(3);
+  addon.activationBackward('tanh', 0, dy, y, null, out);
+  close(out, [1, 2 * 0.75, 3 * (1 - 0.81)], 1e-15, 'activationBackward tanh');
+  const x = new Float64Array([0, 1, -1]);
+  addon.activationBackward('gelu', 0, new Float64Array([1, 1, 1]), null, x, out);
+  const pdf1 = Math.exp(-0.5) / Math.sqrt(2 * Math.PI), cdf1 = 0.8413447460685429;
+  close(out, [0.5, cdf1 + pdf1, 1 - cdf1 - pdf1], 1e-14, 'activationBackward gelu');
+  // biasGrad: column sums.
+  const g = new Float32Array(10 * 17).map((_, i) => i % 7), sums = new Float32Array(17);
+  addon.biasGrad(g, 10, 17, sums);
+  close(sums, Array.from({ length: 17 }, (_, j) => { let s = 0; for (let i = 0; i < 10; i++) s += (i * 17 + j) % 7; return s; }), 0, 'biasGrad');
+  // softmaxCrossEntropy (+Backward) on 2 rows, one of huge logits.
+  const logits = new Float64Array([1, 2, 3, 1000, 1000, 1000]), targets = new Int32Array([2, 0]);
+  const loss = new Float64Array(2), prob = new Float64Array(6), grad = new Float64Array(6);
+  addon.softmaxCrossEntropy(logits, 2, 3, targets, loss, prob);
+  const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+  close(loss, [lse - 3, Math.log(3)], 1e-14, 'softmaxCrossEntropy loss');
+  addon.softmaxCrossEntropyBackward(prob, targets, 0.5, grad);
+  close(grad, [0.5 * Math.exp(1 - lse), 0.5 * Math.exp(2 - lse), 0.5 * (Math.exp(3 - lse) - 1), 0.5 * (1 / 3 - 1), 0.5 / 3, 0.5 / 3], 1e-14, 'softmaxCrossEntropyBackward');
+  // adamUpdate (one step from zero moments, bc2Sqrt = 1) and sgdUpdate (plain).
+  const wA = new Float64Array([1, -2]), gA = new Float64Array([0.5, -1]), mA = new Float64Array(2), vA = new Float64Array(2);
+  addon.adamUpdate(wA, gA, mA, vA, null, 0.1, 1, 0.9, 0.999, 1e-8, 0, 1, 1);
+  const step = (gi) => 0.1 * (0.1 * gi) / (Math.sqrt(0.001 * gi * gi) + 1e-8);
+  close(wA, [1 - step(0.5), -2 - step(-1)], 1e-14, 'adamUpdate w');
+  close(mA, [0.05, -0.1], 1e-15, 'adamUpdate m');
+  const wS = new Float32Array([1, 2]);
+  addon.sgdUpdate(wS, new Float32Array([0.5, -0.5]), null, 0.1, 0, 0, 0, 1, false, true);
+  close(wS, [0.95, 2.05], 1e-7, 'sgdUpdate');
+}
+const f64 = (n) => new Float64Array(n);
+const badNn = {
+  linearForward: {
+    ok: [f32(6), f32(6), f32(2), 'relu', 0, f32(6), 3, 2, 2],
+    cases: { 'activation unknown': [3, 'swish'], 'activation not string': [3, 1], 'x short': [0, f32(5)], 'w float64': [1, f64(6)],
+      'bias short': [2, f32(1)], 'out short': [5, f32(5)], 'm NaN': [6, NaN], 'k negative': [8, -1], 'x plain array': [0, [1, 2, 3, 4, 5, 6]],
+      'out detached': [5, detached()] },
+  },
+  activationBackward: {
+    ok: ['relu', 0, f32(4), f32(4), null, f32(4)],
+    cases: { 'unknown activation': [0, 'softplus'], 'y short': [3, f32(3)], 'out short': [5, f32(3)], 'gelu without x': [0, 'gelu'],
+      'dtype mixed': [2, f64(4)], 'param not number': [1, 'a'] },
+  },
+  biasGrad: {
+    ok: [f32(6), 2, 3, f32(3)],
+    cases: { 'dy short': [0, f32(5)], 'out short': [3, f32(2)], 'n huge': [2, 2 ** 40], 'out float64': [3, f64(3)] },
+  },
+  softmaxCrossEntropy: {
+    ok: [f32(6), 2, 3, new Int32Array([0, 2]), f32(2), f32(6)],
+    cases: { 'target out of range': [3, new Int32Array([0, 3])], 'target negative': [3, new Int32Array([-1, 0])], 'targets short': [3, new Int32Array([0])],
+      'targets Float32Array': [3, f32(2)], 'logits short': [0, f32(5)], 'n zero': [2, 0] },
+  },
+  softmaxCrossEntropyBackward: {
+    ok: [f32(6), new Int32Array([0, 2]), 1, f32(6)],
+    cases: { 'prob not a multiple': [0, f32(5)], 'target out of range': [1, new Int32Array([0, 3])], 'gradLoss short': [2, f32(1)], 'out short': [3, f32(5)],
+      'gradLoss string': [2, 'x'] },
+  },
+  adamUpdate: {
+    ok: [f32(4), f32(4), f32(4), f32(4), null, 0.1, 1, 0.9, 0.999, 1e-8, 0, 1, 1],
+    cases: { 'g short': [1, f32(3)], 'v float64': [3, f64(4)], 'vmax short': [4, f32(2)], 'eps not number': [9, null], 'm plain array': [2, [0, 0, 0, 0]] },
+  },
+  sgdUpdate: {
+    ok: [f32(4), f32(4), null, 0.1, 0, 0, 0, 1, false, true],
+    cases: { 'g short': [1, f32(3)], 'buf float64': [2, f64(4)], 'nesterov not boolean': [8, 1], 'lr not number': [3, '0.1'] },
+  },
+};
+for (const [op, { ok: good, cases }] of Object.entries(badNn)) {
+  addon[op](...good);
+  assert.throws(() => addon[op](...good.slice(1)), (e) => e instanceof Error && e.message.startsWith(`${op}: `), `${op} count`);
+  checks++;
+  for (const [what, [i, v]] of Object.entries(cases)) {
+    const args = good.map((x, j) => (j === i ? v : x));
+    assert.throws(() => addon[op](...args), (e) => e instanceof Error && e.message.startsWith(`${op}: `), `${op}: ${what}`);
+    checks++;
+  }
+}
 console.log(`addon_smoke: ${checks + 4} checks passed (isa=${info.isa}, threads=${info.threads})`);
