@@ -2,6 +2,7 @@ import { buildRegistry } from './registry.js';
 import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
+import { indexingOps } from './indexing.js';
 import { matmulOps } from './matmul.js';
 import { activationOps } from './activation.js';
 import { fusedOps } from './fused.js';
@@ -10,9 +11,10 @@ import { linalgOps } from './linalg.js';
 export * from './elementwise.js';
 export * from './reduce.js';
 export * from './shape.js';
+export * from './indexing.js';
 export * from './matmul.js';
 export * from './inplace.js';
 export { sumToShape, expandTo } from './broadcast.js';
 
 /** Every op, from one explicit list; a name registered twice throws here. */
-export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...matmulOps, ...activationOps, ...fusedOps, ...linalgOps]);
+export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...indexingOps, ...matmulOps, ...activationOps, ...fusedOps, ...linalgOps]);
