@@ -90,8 +90,6 @@ function walk3(
   }
 }
 
-const noStrides: readonly number[] = [];
-
 function gemmRef(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   a: Storage, aOff: number, lda: number, b: Storage, bOff: number, ldb: number,

@@ -1,9 +1,11 @@
 import type { Tensor } from '../tensor.js';
 import { check, fmtShape } from '../check.js';
 import { rng } from '../random.js';
+import { asTensor } from '../ops/util.js';
 
 /** Fills in place (outside the graph) and bumps the version, like the other in-place writes. */
-function fill(op: string, t: Tensor, draw: () => number): Tensor {
+function fill(op: string, target: Tensor, draw: () => number): Tensor {
+  const t = asTensor(`init.${op}`, target, 'tensor');
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = draw();
   t._bumpVersion();
