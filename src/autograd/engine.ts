@@ -36,13 +36,21 @@ function rootGrads(op: string, roots: readonly Tensor[], grads: readonly (Tensor
   });
 }
 
-/** Nodes reachable from the roots, with how many edges point at each. */
-function collect(op: string, roots: readonly Tensor[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
+/** A reachable node's bookkeeping during one backward run. */
+interface Pending {
+  /** Edges not yet processed that point at the node; it runs when this reaches 0. */
+  deps: number;
+  /** Gradients of its outputs received so far (null until the first arrives). */
+  grads: (Tensor | null)[] | null;
+}
+
+/** Nodes reachable from the roots, with how many edges point at each (one Map lookup per edge). */
+function collect(op: string, roots: readonly Tensor[]): Map<Node, Pending> {
+  const pending = new Map<Node, Pending>();
   const stack: Node[] = [];
   for (const r of roots) {
-    if (r.gradFn && !deps.has(r.gradFn)) {
-      deps.set(r.gradFn, 0);
+    if (r.gradFn && !pending.has(r.gradFn)) {
+      pending.set(r.gradFn, { deps: 0, grads: null });
       stack.push(r.gradFn);
     }
   }
@@ -54,14 +62,19 @@ function collect(op: string, roots: readonly Tensor[]): Map<Node, number> {
     for (const t of node.inputs) {
       const next = t.gradFn;
       if (next === null || !t.requiresGrad) continue;
-      const seen = deps.get(next);
+      const seen = pending.get(next);
       if (seen === undefined) {
-        deps.set(next, 1);
+        pending.set(next, { deps: 1, grads: null });
         stack.push(next);
-      } else deps.set(next, seen + 1);
+      } else seen.deps++;
     }
   }
-  return deps;
+  return pending;
+}
+
+function anyNonNull(grads: readonly (Tensor | null)[]): boolean {
+  for (const g of grads) if (g !== null) return true;
+  return false;
 }
 
 function accumulate(a: Tensor | null | undefined, b: Tensor): Tensor {
@@ -83,8 +96,7 @@ function run(
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
-  const deps = collect(op, roots);
-  const buffers = new Map<Node, (Tensor | null)[]>();
+  const pending = collect(op, roots);
   const ready: Node[] = [];
   const deliver = (t: Tensor, g: Tensor): void => {
     if (capture?.has(t)) sink(t, g);
@@ -93,20 +105,21 @@ function run(
       if (!capture) sink(t, g);
       return;
     }
-    let buf = buffers.get(node);
-    if (!buf) buffers.set(node, (buf = new Array(node.numOutputs).fill(null)));
+    const entry = pending.get(node)!;
+    const buf = (entry.grads ??= new Array<Tensor | null>(node.numOutputs).fill(null));
     buf[t.outputIndex] = accumulate(buf[t.outputIndex], g);
   };
   withGradMode(createGraph, () => {
-    roots.forEach((r, i) => deliver(r, gradRoots[i]));
-    for (const r of roots) if (r.gradFn && deps.get(r.gradFn) === 0) ready.push(r.gradFn);
+    for (let i = 0; i < roots.length; i++) deliver(roots[i], gradRoots[i]);
+    for (const r of roots) if (r.gradFn && pending.get(r.gradFn)!.deps === 0) ready.push(r.gradFn);
     while (ready.length > 0) {
       const node = ready.pop()!;
-      const grads = buffers.get(node);
-      buffers.delete(node);
+      const entry = pending.get(node)!;
+      const grads = entry.grads;
+      entry.grads = null;
       const inputs = node.inputs!;
       let inputGrads: (Tensor | null)[] | null = null;
-      if (grads && grads.some((g) => g !== null)) {
+      if (grads && anyNonNull(grads)) {
         node.checkVersions();
         inputGrads = node.backward(grads);
       }
@@ -120,11 +133,7 @@ function run(
           deliver(t, g.dtype === t.dtype ? g : cast(g, t.dtype));
         }
         const next = t.gradFn;
-        if (next !== null) {
-          const left = deps.get(next)! - 1;
-          deps.set(next, left);
-          if (left === 0) ready.push(next);
-        }
+        if (next !== null && --pending.get(next)!.deps === 0) ready.push(next);
       }
       if (!retain) node.release();
     }

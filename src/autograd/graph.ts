@@ -17,7 +17,9 @@ export abstract class Node {
 
   constructor(inputs: readonly Tensor[]) {
     this.inputs = inputs;
-    this.savedVersions = inputs.map((t) => t._version.value);
+    const versions = new Array<number>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]._version.value;
+    this.savedVersions = versions;
   }
 
   /** Gradients for each input (null where none), given the gradients of each output. */

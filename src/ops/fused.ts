@@ -205,9 +205,10 @@ export function softmaxCrossEntropy(input: Tensor, targets: Int32Array): Tensor 
   const [m, n] = logits.shape;
   check(targets instanceof Int32Array && targets.length === m, () =>
     `softmaxCrossEntropy: expected an Int32Array of ${m} targets, got ${targets instanceof Int32Array ? targets.length : typeof targets}`);
+  // Plain loop, no closure per element: this runs on every training batch.
   for (let i = 0; i < m; i++) {
     const t = targets[i];
-    check(t >= 0 && t < n, () => `softmaxCrossEntropy: target ${t} at position ${i} is out of range for ${n} classes`);
+    if (!(t >= 0 && t < n)) throw new Error(`softmaxCrossEntropy: target ${t} at position ${i} is out of range for ${n} classes`);
   }
   return apply(softmaxCrossEntropyOp, [logits], { targets, prob: null });
 }

@@ -10,8 +10,8 @@ import { reshape } from './shape.js';
 import { div, eq, mul } from './elementwise.js';
 
 interface ReduceAttrs {
-  /** Sorted, distinct axes to reduce. */
-  axes: number[];
+  /** Sorted, distinct axes to reduce (shared, never mutated: see allAxes). */
+  readonly axes: readonly number[];
   keepDim: boolean;
 }
 
@@ -60,10 +60,16 @@ function maxShare(x: Tensor, output: Tensor, attrs: ReduceAttrs): Tensor {
   return div(mask, unreduce(sum(mask, attrs.axes, attrs.keepDim), x, attrs));
 }
 
+/** [0, 1, ..., ndim-1], built once per rank: a loss's mean() runs on every batch. */
+const allAxesByRank: (readonly number[])[] = [];
+function allAxes(ndim: number): readonly number[] {
+  return (allAxesByRank[ndim] ??= Object.freeze(Array.from({ length: ndim }, (_, i) => i)));
+}
+
 function reduceArgs(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepDim: boolean): ReduceAttrs {
   check(typeof keepDim === 'boolean', () => `${op}: keepDim must be a boolean, got ${String(keepDim)}`);
-  const axes = Array.isArray(dim) && dim.length === 0 ? normalizeDims(op, undefined, x.shape) : normalizeDims(op, dim, x.shape);
-  return { axes, keepDim };
+  const all = dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0);
+  return { axes: all ? allAxes(x.ndim) : normalizeDims(op, dim, x.shape), keepDim };
 }
 
 /** Sum over `dim` (all when omitted): `x.sum(1, true)`. */

@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import type { Storage } from '../dtype.js';
 import { check } from '../check.js';
 import { getBackend } from '../backend/index.js';
+import type { AdamCoefficients } from '../backend/backend.js';
 import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkFlag, checkOption, checkRange } from './options.js';
 
@@ -26,8 +27,13 @@ type Resolved = Required<AdamOptions>;
 export function adamUpdate(
   w: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, step: number, o: Resolved, decoupled: boolean,
 ): void {
+  getBackend().adamUpdate(w, g, m, v, vmax, adamCoefficients(step, o, decoupled));
+}
+
+/** The kernel's coefficients at step `step` (1-based): the same for every parameter of a group. */
+function adamCoefficients(step: number, o: Resolved, decoupled: boolean): AdamCoefficients {
   const [beta1, beta2] = o.betas;
-  getBackend().adamUpdate(w, g, m, v, vmax, {
+  return {
     stepSize: o.lr / (1 - beta1 ** step),
     bc2Sqrt: Math.sqrt(1 - beta2 ** step),
     beta1,
@@ -36,12 +42,31 @@ export function adamUpdate(
     l2: decoupled ? 0 : o.weightDecay,
     shrink: decoupled ? 1 - o.lr * o.weightDecay : 1,
     sign: o.maximize ? -1 : 1,
-  });
+  };
+}
+
+/** Inputs the coefficients were computed from, to reuse them for the next parameter of the step. */
+interface CoefficientKey {
+  step: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+function sameKey(k: CoefficientKey, step: number, o: Resolved): boolean {
+  return k.step === step && k.lr === o.lr && k.beta1 === o.betas[0] && k.beta2 === o.betas[1] &&
+    k.eps === o.eps && k.weightDecay === o.weightDecay && k.maximize === o.maximize;
 }
 
 /** Adam and AdamW: same moments and state, different weight decay. */
 abstract class AdamFamily extends Optimizer<Resolved> {
   private readonly decoupled: boolean;
+  // The last coefficients: every parameter of a step shares them unless its group or step count differs.
+  private lastKey: CoefficientKey | null = null;
+  private lastCoefficients: AdamCoefficients | null = null;
 
   protected constructor(name: string, params: ParamsInput, opts: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
     const defaults: Resolved = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false };
@@ -64,7 +89,11 @@ abstract class AdamFamily extends Optimizer<Resolved> {
     const m = this.buffer(state, 'expAvg', p);
     const v = this.buffer(state, 'expAvgSq', p);
     const vmax = o.amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
-    adamUpdate(w, g, m, v, vmax, step, o, this.decoupled);
+    if (this.lastKey === null || !sameKey(this.lastKey, step, o)) {
+      this.lastKey = { step, lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, maximize: o.maximize };
+      this.lastCoefficients = adamCoefficients(step, o, this.decoupled);
+    }
+    getBackend().adamUpdate(w, g, m, v, vmax, this.lastCoefficients!);
   }
 }
 

@@ -21,10 +21,12 @@ export function classIndices(op: string, target: ClassTarget, n: number, classes
   const values: ArrayLike<number> = isTensor ? target.data : (target as ArrayLike<number>);
   check(values.length === n, () => `${op}: ${values.length} targets for a batch of ${n} (labels and batch sizes differ)`);
   const out = new Int32Array(n);
+  // Plain loop, no closure per element: this runs on every training batch.
   for (let i = 0; i < n; i++) {
     const c = values[i];
-    check(Number.isInteger(c) && c >= 0 && c < classes, () =>
-      `${op}: target ${c} at position ${i} is out of range for ${classes} classes (expected an integer in [0, ${classes - 1}])`);
+    if (!(Number.isInteger(c) && c >= 0 && c < classes)) {
+      throw new Error(`${op}: target ${c} at position ${i} is out of range for ${classes} classes (expected an integer in [0, ${classes - 1}])`);
+    }
     out[i] = c;
   }
   return out;
