@@ -49,8 +49,9 @@ struct ActivationKernels {
   // else from x.
   void (*backward)(Activation act, T param, const T* dy, const T* y, const T* x, T* out,
                    size_t count) = nullptr;
-  // out[j] = sum_i dy[i*n + j], each column summed in row order.
-  void (*bias_grad)(const T* dy, size_t m, size_t n, T* out) = nullptr;
+  // out[j] = sum_i dy[i*ld + j] for j < n, each column summed in row order (ld >= n lets
+  // a thread take a block of columns).
+  void (*bias_grad)(const T* dy, size_t m, size_t n, size_t ld, T* out) = nullptr;
 };
 
 ActivationKernels<float> f32_activation_kernels_reference();

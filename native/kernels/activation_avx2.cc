@@ -25,8 +25,9 @@ MYELIN_ENTRY void backward_avx2(Activation act, typename V::T param, const typen
 }
 
 template <class V>
-MYELIN_ENTRY void bias_grad_avx2(const typename V::T* dy, size_t m, size_t n, typename V::T* out) {
-  activation_simd::bias_grad<V>(dy, m, n, out);
+MYELIN_ENTRY void bias_grad_avx2(const typename V::T* dy, size_t m, size_t n, size_t ld,
+                                  typename V::T* out) {
+  activation_simd::bias_grad<V>(dy, m, n, ld, out);
 }
 
 template <class V>

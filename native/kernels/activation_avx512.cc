@@ -27,8 +27,9 @@ MYELIN_ENTRY void backward_avx512(Activation act, typename V::T param, const typ
 }
 
 template <class V>
-MYELIN_ENTRY void bias_grad_avx512(const typename V::T* dy, size_t m, size_t n, typename V::T* out) {
-  activation_simd::bias_grad<V>(dy, m, n, out);
+MYELIN_ENTRY void bias_grad_avx512(const typename V::T* dy, size_t m, size_t n, size_t ld,
+                                  typename V::T* out) {
+  activation_simd::bias_grad<V>(dy, m, n, ld, out);
 }
 
 template <class V>

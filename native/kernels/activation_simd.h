@@ -162,12 +162,12 @@ void activation_backward(Activation act, typename V::T param, const typename V::
   });
 }
 
-// out[j] = sum_i dy[i*n + j], each column summed in row order (same bits as the reference).
+// out[j] = sum_i dy[i*ld + j], each column summed in row order (same bits as the reference).
 template <class V>
-void bias_grad(const typename V::T* dy, size_t m, size_t n, typename V::T* out) {
+void bias_grad(const typename V::T* dy, size_t m, size_t n, size_t ld, typename V::T* out) {
   for_each_vector<V>(n, [&](size_t j, size_t width) {
     typename V::Reg acc = V::set1(typename V::T(0));
-    for (size_t i = 0; i < m; ++i) acc = V::add(acc, load_n<V>(dy + i * n + j, width));
+    for (size_t i = 0; i < m; ++i) acc = V::add(acc, load_n<V>(dy + i * ld + j, width));
     store_n<V>(out + j, width, acc);
   });
 }

@@ -1,16 +1,28 @@
 #include "loss_kernels.h"
 
 #include "activation.h"
+#include "fp_mode.h"
+#include "parallel_split.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace myelin {
 
-// Vectorised per ISA with the activation kernels (activation_simd.h).
+// Fewest dy elements (rows x columns) per pool chunk of bias_grad (bench/elementwise-threads.mjs).
+constexpr size_t kBiasGradMinWork = 16384;
+
+// Vectorised per ISA with the activation kernels (activation_simd.h). Split over columns
+// only: each column is still summed in row order by one thread, so the bits never depend
+// on the thread count (a row split would change the summation order).
 template <typename T>
 void bias_grad(const T* dy, size_t m, size_t n, T* out) {
-  activation_kernels<T>().bias_grad(dy, m, n, out);
+  const ScopedFlushDenormals ftz;  // as on the pool threads, so chunks agree bit for bit
+  const auto kernel = activation_kernels<T>().bias_grad;
+  const size_t min_columns = m == 0 ? n : (kBiasGradMinWork + m - 1) / m;
+  parallel_split(n, min_columns, [&](size_t b, size_t e) {
+    kernel(dy + b, m, e - b, n, out + b);
+  });
 }
 
 template <typename T>

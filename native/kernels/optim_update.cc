@@ -9,6 +9,7 @@
 
 #include "fp_mode.h"
 #include "gemm_microkernel.h"
+#include "parallel_split.h"
 
 namespace myelin {
 namespace {
@@ -94,6 +95,11 @@ __attribute__((target("avx512f,avx512vl,avx512dq,fma"))) void sgd_avx512(T* w, c
 
 Isa active_isa() { return gemm_dispatch().isa; }
 
+// Fewest elements per pool chunk (measured with bench/elementwise-threads.mjs: below these
+// the hand-off costs more than the second core saves).
+constexpr size_t kAdamMinChunk = 8192;
+constexpr size_t kSgdMinChunk = 32768;
+
 }  // namespace
 
 template <typename T>
@@ -101,27 +107,27 @@ void adam_update(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoef
   // The second moments of units that stop learning decay into denormals, which cost ~100x
   // per operation without flush-to-zero (the update went 35 -> 400 us on a 50k-weight layer).
   const ScopedFlushDenormals ftz;
+  auto loop = adam_baseline<T>;
 #if defined(__x86_64__)
-  switch (active_isa()) {
-    case Isa::avx512: return adam_avx512(w, g, m, v, vmax, n, c);
-    case Isa::avx2: return adam_avx2(w, g, m, v, vmax, n, c);
-    default: break;
-  }
+  if (active_isa() == Isa::avx512) loop = adam_avx512<T>;
+  if (active_isa() == Isa::avx2) loop = adam_avx2<T>;
 #endif
-  adam_baseline(w, g, m, v, vmax, n, c);
+  parallel_split(n, kAdamMinChunk, [&](size_t b, size_t e) {
+    loop(w + b, g + b, m + b, v + b, vmax ? vmax + b : nullptr, e - b, c);
+  });
 }
 
 template <typename T>
 void sgd_update(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c) {
   const ScopedFlushDenormals ftz;  // decaying momentum buffers reach denormals too
+  auto loop = sgd_baseline<T>;
 #if defined(__x86_64__)
-  switch (active_isa()) {
-    case Isa::avx512: return sgd_avx512(w, g, buf, n, c);
-    case Isa::avx2: return sgd_avx2(w, g, buf, n, c);
-    default: break;
-  }
+  if (active_isa() == Isa::avx512) loop = sgd_avx512<T>;
+  if (active_isa() == Isa::avx2) loop = sgd_avx2<T>;
 #endif
-  sgd_baseline(w, g, buf, n, c);
+  parallel_split(n, kSgdMinChunk, [&](size_t b, size_t e) {
+    loop(w + b, g + b, buf ? buf + b : nullptr, e - b, c);
+  });
 }
 
 template void adam_update<float>(float*, const float*, float*, float*, float*, size_t, const AdamCoefficients&);

@@ -141,8 +141,8 @@ void check_tile_and_bias_grad(Failures& f, Isa isa) {
     const size_t m = 37;
     const std::vector<T> dy = random_vector<T>(m * cols, 13);
     std::vector<T> want(cols, T(99)), got(cols, T(99));
-    ref.bias_grad(dy.data(), m, cols, want.data());
-    vec.bias_grad(dy.data(), m, cols, got.data());
+    ref.bias_grad(dy.data(), m, cols, cols, want.data());
+    vec.bias_grad(dy.data(), m, cols, cols, got.data());
     if (std::memcmp(want.data(), got.data(), cols * sizeof(T)) != 0) {
       f.report("biasGrad n=%zu differs from the reference (isa=%s %s)", cols, isa_name(isa), dtype_name<T>());
     }
