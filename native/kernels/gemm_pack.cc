@@ -3,8 +3,101 @@
 #include <algorithm>
 #include <cstring>
 
+#include "gemm_microkernel.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace myelin {
 namespace {
+
+#if defined(__x86_64__)
+// Register transposes for the packing of a row-major operand into depth-major panels
+// (A not transposed, B transposed): an 8x8 float or 4x4 double block read row by row,
+// written column by column. dst[p*ds + r] = src[r*rs + p]. AVX2 only, so AVX-512
+// machines use them too (a pure copy: same bits as the scalar loop).
+__attribute__((target("avx2"))) void transpose_block(const float* src, size_t rs, float* dst, size_t ds) {
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * rs);
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // 0 0' 1 1' | 4 4' 5 5'
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // 2 2' 3 3' | 6 6' 7 7'
+  }
+  for (int h = 0; h < 8; h += 4) {
+    r[h + 0] = _mm256_shuffle_ps(t[h + 0], t[h + 2], 0x44);
+    r[h + 1] = _mm256_shuffle_ps(t[h + 0], t[h + 2], 0xEE);
+    r[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0x44);
+    r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0xEE);
+  }
+  for (int p = 0; p < 4; ++p) {
+    _mm256_storeu_ps(dst + p * ds, _mm256_permute2f128_ps(r[p], r[p + 4], 0x20));
+    _mm256_storeu_ps(dst + (p + 4) * ds, _mm256_permute2f128_ps(r[p], r[p + 4], 0x31));
+  }
+}
+
+__attribute__((target("avx2"))) void transpose_block(const double* src, size_t rs, double* dst, size_t ds) {
+  const __m256d r0 = _mm256_loadu_pd(src), r1 = _mm256_loadu_pd(src + rs);
+  const __m256d r2 = _mm256_loadu_pd(src + 2 * rs), r3 = _mm256_loadu_pd(src + 3 * rs);
+  const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+  const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  _mm256_storeu_pd(dst, _mm256_permute2f128_pd(t0, t2, 0x20));
+  _mm256_storeu_pd(dst + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
+  _mm256_storeu_pd(dst + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
+  _mm256_storeu_pd(dst + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+
+// A 4-row float block for the rows an 8x8 block leaves (MR = 12 is 8 + 4): SSE, baseline.
+void transpose_block_4x4(const float* src, size_t rs, float* dst, size_t ds) {
+  __m128 r0 = _mm_loadu_ps(src), r1 = _mm_loadu_ps(src + rs);
+  __m128 r2 = _mm_loadu_ps(src + 2 * rs), r3 = _mm_loadu_ps(src + 3 * rs);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(dst, r0);
+  _mm_storeu_ps(dst + ds, r1);
+  _mm_storeu_ps(dst + 2 * ds, r2);
+  _mm_storeu_ps(dst + 3 * ds, r3);
+}
+
+// Rows [r0, valid) of depth [0, p_end) in 4x4 blocks; returns the first row not done.
+size_t transpose_rows_of_4(const float* src, size_t rs, size_t r0, size_t valid, size_t p_end, float* dst,
+                           size_t ds) {
+  const size_t r_end = r0 + (valid - r0) / 4 * 4;
+  for (size_t p = 0; p < p_end; p += 4) {
+    for (size_t r = r0; r < r_end; r += 4) transpose_block_4x4(src + r * rs + p, rs, dst + p * ds + r, ds);
+  }
+  return r_end;
+}
+size_t transpose_rows_of_4(const double*, size_t, size_t r0, size_t, size_t, double*, size_t) { return r0; }
+
+bool has_avx2_transpose() { return gemm_dispatch().isa != Isa::scalar; }
+#endif
+
+// One panel of the transposing pack: dst[p*width + r] = src[r*rs + p] for r < valid,
+// 0 for valid <= r < width. Whole blocks go through the register transpose; the ragged
+// rows and depth left over are copied one element at a time.
+template <typename T>
+void transpose_panel(const T* src, size_t rs, size_t valid, size_t depth, size_t width, T* dst) {
+  constexpr size_t kBlock = 32 / sizeof(T);  // one AVX2 register of T
+  size_t p_done = 0, r_done = 0;
+#if defined(__x86_64__)
+  if (has_avx2_transpose()) {
+    p_done = depth / kBlock * kBlock;
+    r_done = valid / kBlock * kBlock;
+    for (size_t p0 = 0; p0 < p_done; p0 += kBlock) {
+      for (size_t r0 = 0; r0 < r_done; r0 += kBlock) {
+        transpose_block(src + r0 * rs + p0, rs, dst + p0 * width + r0, width);
+      }
+    }
+    r_done = transpose_rows_of_4(src, rs, r_done, valid, p_done, dst, width);
+  }
+#endif
+  for (size_t p = 0; p < depth; ++p) {
+    T* out = dst + p * width;
+    const size_t r_from = p < p_done ? r_done : 0;
+    for (size_t r = r_from; r < valid; ++r) out[r] = src[r * rs + p];
+    for (size_t r = valid; r < width; ++r) out[r] = T(0);
+  }
+}
 
 // Packs `count` rows r of a strided view X(r, p) = src[r*rs + p*cs] into panels of
 // `width` rows, each stored depth-major: dst[p*width + r]. Zero-pads the last panel.
@@ -22,19 +115,8 @@ void pack_panels(const T* src, size_t rs, size_t cs, size_t count, size_t depth,
         for (size_t r = valid; r < width; ++r) out[r] = T(0);
       }
     } else {
-      // Depth is contiguous (a transpose): walk the source in 8-deep strips so each
-      // source row is read sequentially while the strip of dst stays in L1.
-      constexpr size_t kStrip = 8;
-      for (size_t p0 = 0; p0 < depth; p0 += kStrip) {
-        const size_t pn = std::min(kStrip, depth - p0);
-        for (size_t r = 0; r < valid; ++r) {
-          const T* row = panel_src + r * rs + p0 * cs;
-          for (size_t p = 0; p < pn; ++p) dst[(p0 + p) * width + r] = row[p * cs];
-        }
-        for (size_t r = valid; r < width; ++r) {
-          for (size_t p = 0; p < pn; ++p) dst[(p0 + p) * width + r] = T(0);
-        }
-      }
+      // Depth is contiguous (cs == 1: every caller's operand is row-major): a transpose.
+      transpose_panel(panel_src, rs, valid, depth, width, dst);
     }
     dst += width * depth;
   }
