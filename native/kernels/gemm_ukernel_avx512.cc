@@ -50,7 +50,8 @@ struct Avx512F64 {
 
 // MR rows x (NV * kWidth) columns. See GemmUkernel for the contract. kDirectA: A is
 // read in place, row i at a + i*lda (GemmUkernelDirectA), instead of a packed panel.
-template <class V, size_t MR, size_t NV, bool kDirectA = false>
+// kAStride: rows per packed A step, MR unless a short edge tile reads a wider panel.
+template <class V, size_t MR, size_t NV, bool kDirectA = false, size_t kAStride = MR>
 MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a, size_t lda,
                                               const typename V::T* b, typename V::T* c,
                                               size_t ldc, size_t mr, size_t nr,
@@ -86,7 +87,7 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
 #pragma GCC unroll 4
       for (size_t j = 0; j < NV; ++j) acc[i][j] = V::fmadd(ai, bv[j], acc[i][j]);
     }
-    if (!kDirectA) a += MR;
+    if (!kDirectA) a += kAStride;
     b += NV * W;
   }
   const Reg valpha = V::broadcast(alpha), vbeta = V::broadcast(beta);
@@ -106,24 +107,42 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
   }
 }
 
+// A 12-row tile with only mr rows valid (the last row panel: square 64 is 5*12 + 4) runs
+// a 4- or 8-row kernel instead of computing 12 rows and storing fewer; each C element's
+// sum is the same sequence of FMAs, so the bits do not change.
+template <class V, size_t NV, bool kDirectA>
+MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows12(size_t kc, const typename V::T* a,
+                                                     size_t lda, const typename V::T* b,
+                                                     typename V::T* c, size_t ldc, size_t mr,
+                                                     size_t nr, typename V::T alpha,
+                                                     typename V::T beta) {
+  if (mr <= 4) {
+    gemm_ukernel_avx512<V, 4, NV, kDirectA, 12>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  } else if (mr <= 8) {
+    gemm_ukernel_avx512<V, 8, NV, kDirectA, 12>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  } else {
+    gemm_ukernel_avx512<V, 12, NV, kDirectA>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  }
+}
+
 }  // namespace
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x32_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512<Avx512F32, 12, 2>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_rows12<Avx512F32, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x16_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512<Avx512F32, 12, 1>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_rows12<Avx512F32, 1, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f64_gemm_ukernel_12x16_avx512(size_t kc, const double* a, const double* b, double* c,
                               size_t ldc, size_t mr, size_t nr, double alpha, double beta) {
-  gemm_ukernel_avx512<Avx512F64, 12, 2>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_rows12<Avx512F64, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
@@ -136,14 +155,14 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x32_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
                                        float* c, size_t ldc, size_t mr, size_t nr, float alpha,
                                        float beta) {
-  gemm_ukernel_avx512<Avx512F32, 12, 2, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_rows12<Avx512F32, 2, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x16_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
                                        float* c, size_t ldc, size_t mr, size_t nr, float alpha,
                                        float beta) {
-  gemm_ukernel_avx512<Avx512F32, 12, 1, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_rows12<Avx512F32, 1, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
 }
 
 // Blocks: the A micro-panel (MR x KC) stays in the 48 KiB L1, the packed B block
