@@ -16,11 +16,6 @@ using namespace myelin_test;
 
 namespace {
 
-const Activation kActivations[] = {Activation::identity, Activation::relu, Activation::leaky_relu,
-                                   Activation::elu,      Activation::gelu, Activation::silu,
-                                   Activation::sigmoid,  Activation::tanh};
-const char* kActNames[] = {"identity", "relu", "leakyRelu", "elu", "gelu", "silu", "sigmoid", "tanh"};
-
 template <typename T>
 std::vector<T> edge_grid() {
   using L = std::numeric_limits<T>;
@@ -153,13 +148,11 @@ void check_tile_and_bias_grad(Failures& f, Isa isa) {
 
 int main() {
   Failures f;
-  for (Isa wanted : available_isas()) {
-    const Isa isa = select_gemm_isa(wanted);
-    std::printf("isa=%s\n", isa_name(isa));
+  for_each_isa([&](Isa isa) {
     check_isa<float>(f, isa);
     check_isa<double>(f, isa);
     check_tile_and_bias_grad<float>(f, isa);
     check_tile_and_bias_grad<double>(f, isa);
-  }
+  });
   return f.exit_code("activation_test");
 }

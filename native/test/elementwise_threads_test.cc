@@ -116,13 +116,11 @@ void check_bias_grad_values(Failures& f) {
 
 int main() {
   Failures f;
-  for (Isa wanted : available_isas()) {
-    const Isa isa = select_gemm_isa(wanted);
-    std::printf("isa=%s\n", isa_name(isa));
+  for_each_isa([&](Isa isa) {
     run_all<float>(f, isa);
     run_all<double>(f, isa);
     set_thread_count(3);
     check_bias_grad_values(f);
-  }
+  });
   return f.exit_code("elementwise_threads_test");
 }

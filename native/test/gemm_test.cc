@@ -182,9 +182,7 @@ void check_packing(Failures& f, Isa isa) {
 
 int main() {
   Failures f;
-  for (Isa wanted : available_isas()) {
-    const Isa isa = select_gemm_isa(wanted);
-    std::printf("isa=%s\n", isa_name(isa));
+  for_each_isa([&](Isa isa) {
     const GemmDispatch& d = gemm_dispatch();
     check_ukernel<float>(f, isa, d.f32.wide);
     check_ukernel<float>(f, isa, d.f32.narrow);
@@ -194,6 +192,6 @@ int main() {
     check_grid<double>(f, isa);
     check_packing<float>(f, isa);
     check_packing<double>(f, isa);
-  }
+  });
   return f.exit_code("gemm_test");
 }

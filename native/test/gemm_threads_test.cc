@@ -89,12 +89,10 @@ void check_mxcsr_restored(Failures& f, Isa isa) {
 
 int main() {
   Failures f;
-  for (Isa wanted : available_isas()) {
-    const Isa isa = select_gemm_isa(wanted);
-    std::printf("isa=%s\n", isa_name(isa));
+  for_each_isa([&](Isa isa) {
     check_thread_invariance<float>(f, isa);
     check_thread_invariance<double>(f, isa);
     check_mxcsr_restored(f, isa);
-  }
+  });
   return f.exit_code("gemm_threads_test");
 }

@@ -12,11 +12,6 @@ using namespace myelin_test;
 
 namespace {
 
-const Activation kActivations[] = {Activation::identity, Activation::relu, Activation::leaky_relu,
-                                   Activation::elu,      Activation::gelu, Activation::silu,
-                                   Activation::sigmoid,  Activation::tanh};
-const char* kActNames[] = {"identity", "relu", "leakyRelu", "elu", "gelu", "silu", "sigmoid", "tanh"};
-
 template <typename T>
 void check_linear_forward(Failures& f, Isa isa) {
   const size_t shapes[][3] = {{1, 1, 1}, {7, 10, 33}, {130, 10, 400}, {40, 70, 400}, {13, 33, 5}};
@@ -118,12 +113,10 @@ void check_bias_grad(Failures& f) {
 
 int main() {
   Failures f;
-  for (Isa wanted : available_isas()) {
-    const Isa isa = select_gemm_isa(wanted);
-    std::printf("isa=%s\n", isa_name(isa));
+  for_each_isa([&](Isa isa) {
     check_linear_forward<float>(f, isa);
     check_linear_forward<double>(f, isa);
-  }
+  });
   check_activation_backward(f);
   check_softmax_cross_entropy(f);
   check_bias_grad(f);

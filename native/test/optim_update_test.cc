@@ -114,10 +114,9 @@ void test_mxcsr_restored(Failures& f) {
 int main() {
   Failures f;
   test_mxcsr_restored(f);
-  for (myelin::Isa isa : myelin::available_isas()) {
-    const myelin::Isa used = myelin::select_gemm_isa(isa);
-    run_all<float>(f, myelin::isa_name(used));
-    run_all<double>(f, myelin::isa_name(used));
-  }
+  myelin_test::for_each_isa([&](myelin::Isa isa) {
+    run_all<float>(f, myelin::isa_name(isa));
+    run_all<double>(f, myelin::isa_name(isa));
+  });
   return f.exit_code("optim_update_test");
 }

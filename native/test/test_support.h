@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "activation.h"
 #include "cpu_features.h"
 #include "gemm.h"
+#include "gemm_microkernel.h"
 
 namespace myelin_test {
 
@@ -47,6 +49,23 @@ std::vector<T> random_vector(size_t n, uint32_t seed, T lo = T(-1), T hi = T(1))
 template <typename T>
 const char* dtype_name() {
   return sizeof(T) == 4 ? "float32" : "float64";
+}
+
+// Every activation the kernels know, with the names the JavaScript side uses.
+inline constexpr myelin::Activation kActivations[] = {
+    myelin::Activation::identity, myelin::Activation::relu, myelin::Activation::leaky_relu,
+    myelin::Activation::elu,      myelin::Activation::gelu, myelin::Activation::silu,
+    myelin::Activation::sigmoid,  myelin::Activation::tanh};
+inline constexpr const char* kActNames[] = {"identity", "relu", "leakyRelu", "elu", "gelu", "silu", "sigmoid", "tanh"};
+
+// Runs `body(isa)` once per ISA this machine has, with the kernels dispatched to it.
+template <typename Body>
+void for_each_isa(Body&& body) {
+  for (myelin::Isa wanted : myelin::available_isas()) {
+    const myelin::Isa isa = myelin::select_gemm_isa(wanted);
+    std::printf("isa=%s\n", myelin::isa_name(isa));
+    body(isa);
+  }
 }
 
 inline const char* trans_name(bool ta, bool tb) {
