@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
+import { openblasPeerEnv } from './lib/openblas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = join(here, '..');
@@ -104,7 +105,7 @@ function measureOurs({ M, K, N, trans }, ops, samples) {
 
 // ---- theirs: a persistent numpy/OpenBLAS server per thread count --------------------------
 function startPeer(threads) {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const env = { ...process.env, ...openblasPeerEnv().env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   const child = spawn('/usr/bin/python3', [join(here, 'openblas_gemm.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
@@ -130,6 +131,7 @@ async function main() {
     .map(([label, M, K, N, trans]) => ({ label, M, K, N, trans }));
   const info = addon.info();
   console.log(`myelin addon: isa=${info.isa} (available ${info.available.join(',')}), pool ${info.threads} threads`);
+  if (o.peer) console.log(`peer: ${openblasPeerEnv().note}`);
   const results = [];
   const nn = benchFusedLinear(o);
   if (o.nnOnly) return;

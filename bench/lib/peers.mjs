@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.mjs';
+import { openblasPeerEnv } from './openblas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PYTHON = '/usr/bin/python3'; // Debian's interpreter: another python3 may lack torch
@@ -39,8 +40,10 @@ export function stagePeers(src, quietWaitS) {
   patch(join(dir, 'loadmon.mjs'), 'const t0 = Date.now();',
     'maxWaitS = Math.min(maxWaitS, Number(process.env.LOADMON_MAX_WAIT ?? maxWaitS)); const t0 = Date.now();');
   patch(join(dir, 'peak.c'), 'wait_quiet(60)', 'wait_quiet(PEAK_QUIET_WAIT)');
-  const env = { LOADMON_MAX_WAIT: String(quietWaitS) };
-  return { dir, env, quietWaitS, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  // PyTorch's fp32 matmul is OpenBLAS: it gets the same core type as the GEMM peer.
+  const blas = openblasPeerEnv();
+  const env = { LOADMON_MAX_WAIT: String(quietWaitS), ...blas.env };
+  return { dir, env, quietWaitS, blasNote: blas.note, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

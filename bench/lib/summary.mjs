@@ -1,5 +1,6 @@
 // Section 6: every target of issue 5 with our figure, the peer's and pass/fail, as markdown
 // (printed, written to bench/results/summary.md, and with --readme put into README.md).
+import { openblasPeerEnv } from './openblas.mjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { table } from './markdown.mjs';
 import { fmt } from './stats.mjs';
@@ -46,7 +47,8 @@ export function summaryMarkdown(o, ctx, sections) {
     `Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} logical cores), load average ${m.loadavg.join(' ')} at start; ` +
       `Node ${m.node}, commit ${m.commit}; \`npm run bench${o.argv.length ? ` -- ${o.argv.join(' ')}` : ''}\`, ${o.runs} run(s) per figure, medians, ours and the peers alternating in the same run.`,
     `Threads: myelin ${ctx.backend ? `${ctx.backend.name}/${ctx.backend.isa}, ${ctx.backend.threads}-thread pool` : '-'}; ` +
-      'PyTorch 1.13 with ATen 2 / OpenBLAS 1 threads (its best here) and ATen 1 / OpenBLAS 1; GEMM peer OpenBLAS through numpy at 1 and 2 threads (PyTorch\'s fp32 matmul is the same OpenBLAS).',
+      'PyTorch 1.13 with ATen 2 / OpenBLAS 1 threads (its best here) and ATen 1 / OpenBLAS 1; GEMM peer OpenBLAS through numpy at 1 and 2 threads (PyTorch\'s fp32 matmul is the same OpenBLAS). ' +
+      `${openblasPeerEnv().note}.`,
     `MLP: ${o.epochs} epoch(s) of 784-512-256-10 b128 and ${o.smallEpochs} of 784-64-10 b32 per run, samples/s from the median epoch after the first; data: ${ours?.source ?? '-'}.` +
       (ours ? ` Runs beside > 0.5 core of other processes' load: ${[ours, ...(sections.mlp.torch ?? [])].map((r) => `${r.name.split(' (')[0]} ${r.disturbed}`).join(', ')}.` : ''),
     '',
