@@ -68,6 +68,14 @@ size_t cgroup_cpu_limit() {
   return 0;
 }
 
+// A job is published as one atomic word: its generation (high 32 bits), a "closed" bit and
+// the number of pool threads inside it (low bits). A pool thread joins a job only while it
+// is open, by a CAS on that word, and the caller closes it (fetch_or) once every task has
+// been claimed; it then waits only for the threads that did join. A pool thread that was
+// descheduled (by the OS, or by V8's own background threads on a 2-core machine) therefore
+// never holds the caller up: the caller has run its share itself. Waiting for every pool
+// thread to check in, as a plain "busy workers" count does, turned such a miss into a wait
+// of a whole scheduler slice (p99 of a 40 us GEMM was ~3 ms on 2 cores).
 class ThreadPool {
  public:
   explicit ThreadPool(size_t n) { start(n); }
@@ -90,14 +98,16 @@ class ThreadPool {
     n_tasks_ = n_tasks;
     next_task_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
-    busy_workers_.store(workers_.size(), std::memory_order_relaxed);
+    const uint64_t generation = (job_.load(std::memory_order_relaxed) >> 32) + 1;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      generation_.fetch_add(1, std::memory_order_release);
+      job_.store(generation << 32, std::memory_order_release);  // open, nobody inside
     }
-    wake_.notify_all();
+    if (sleepers_.load(std::memory_order_relaxed) > 0) wake_.notify_all();
     run_tasks();
-    while (busy_workers_.load(std::memory_order_acquire) != 0) cpu_relax();
+    // Every task is claimed: close the job, then wait for the threads inside it only.
+    job_.fetch_or(kClosed, std::memory_order_acq_rel);
+    while ((job_.load(std::memory_order_acquire) & kInsideMask) != 0) cpu_relax();
     task_ = nullptr;
     if (failed_.load(std::memory_order_relaxed)) {
       throw std::runtime_error("a kernel task failed on a pool thread");
@@ -105,11 +115,16 @@ class ThreadPool {
   }
 
  private:
+  static constexpr uint64_t kClosed = uint64_t(1) << 31;
+  static constexpr uint64_t kInsideMask = kClosed - 1;
+
+  static uint32_t generation_of(uint64_t job) { return static_cast<uint32_t>(job >> 32); }
+
   void start(size_t n) {
     stopping_.store(false);
     // A worker must compare against the generation at its creation, not at its first
     // run: the first job may be published before the new thread gets scheduled.
-    const uint64_t seen = generation_.load(std::memory_order_acquire);
+    const uint32_t seen = generation_of(job_.load(std::memory_order_acquire));
     for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, seen] { worker_main(seen); });
     size_.store(n < 1 ? 1 : n, std::memory_order_relaxed);
   }
@@ -136,35 +151,51 @@ class ThreadPool {
     }
   }
 
-  void worker_main(uint64_t seen) {
+  // Joins the job in `job` if it is still open (then `job` holds the word it joined);
+  // false when it closed first.
+  bool try_enter(uint64_t& job) {
+    while ((job & kClosed) == 0) {
+      if (job_.compare_exchange_weak(job, job + 1, std::memory_order_acquire,
+                                     std::memory_order_relaxed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void worker_main(uint32_t seen) {
     enable_flush_denormals();
     for (;;) {
       const auto spin_end = std::chrono::steady_clock::now() + kSpinBeforeSleep;
       unsigned spins = 0;
-      uint64_t gen;
-      while ((gen = generation_.load(std::memory_order_acquire)) == seen) {
+      uint64_t job;
+      while (generation_of(job = job_.load(std::memory_order_acquire)) == seen) {
         if (stopping_.load(std::memory_order_relaxed)) return;
         cpu_relax();
         if ((++spins & 63) == 0 && std::chrono::steady_clock::now() > spin_end) {
           std::unique_lock<std::mutex> lock(mutex_);
+          sleepers_.fetch_add(1, std::memory_order_relaxed);
           wake_.wait(lock, [&] {
-            return generation_.load(std::memory_order_acquire) != seen || stopping_.load();
+            return generation_of(job_.load(std::memory_order_acquire)) != seen || stopping_.load();
           });
+          sleepers_.fetch_sub(1, std::memory_order_relaxed);
           spins = 0;
         }
       }
-      seen = gen;
+      const bool entered = try_enter(job);
+      seen = generation_of(job);
+      if (!entered) continue;  // the caller already ran every task of it
       run_tasks();
-      busy_workers_.fetch_sub(1, std::memory_order_release);
+      job_.fetch_sub(1, std::memory_order_release);
     }
   }
 
   std::mutex run_mutex_;  // one caller at a time
   std::mutex mutex_;      // guards sleeping on wake_
   std::condition_variable wake_;
-  std::atomic<uint64_t> generation_{0};
+  std::atomic<uint64_t> job_{0};  // generation << 32 | closed bit | threads inside
   std::atomic<size_t> next_task_{0};
-  std::atomic<size_t> busy_workers_{0};
+  std::atomic<size_t> sleepers_{0};
   std::atomic<bool> failed_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> size_{1};
