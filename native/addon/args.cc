@@ -61,16 +61,24 @@ void Args::expect_count(size_t count, const char* signature) const {
   }
 }
 
+// One N-API call each: napi_get_value_* fails on a value of another type, and only then
+// is the type looked up for the message.
 bool Args::boolean(size_t index, const char* name) const {
   const Napi::Value v = info_[index];
-  if (!v.IsBoolean()) fail_type(std::string(name) + " must be a boolean, got " + describe(v));
-  return v.As<Napi::Boolean>().Value();
+  bool out = false;
+  if (napi_get_value_bool(info_.Env(), v, &out) != napi_ok) {
+    fail_type(std::string(name) + " must be a boolean, got " + describe(v));
+  }
+  return out;
 }
 
 double Args::number(size_t index, const char* name) const {
   const Napi::Value v = info_[index];
-  if (!v.IsNumber()) fail_type(std::string(name) + " must be a number, got " + describe(v));
-  return v.As<Napi::Number>().DoubleValue();
+  double out = 0;
+  if (napi_get_value_double(info_.Env(), v, &out) != napi_ok) {
+    fail_type(std::string(name) + " must be a number, got " + describe(v));
+  }
+  return out;
 }
 
 size_t Args::size(size_t index, const char* name) const {
@@ -85,25 +93,20 @@ size_t Args::size(size_t index, const char* name) const {
 
 FloatArray Args::float_array(size_t index, const char* name) const {
   const Napi::Value v = info_[index];
-  FloatArray out;
-  if (v.IsTypedArray()) {
-    const Napi::TypedArray ta = v.As<Napi::TypedArray>();
-    if (ta.TypedArrayType() == napi_float32_array) {
-      Napi::Float32Array f = v.As<Napi::Float32Array>();
-      out.dtype = Dtype::float32;
-      out.data = f.Data();  // points at byteOffset already
-      out.length = f.ElementLength();
-      if (out.data == nullptr) out.length = 0;
-      return out;
-    }
-    if (ta.TypedArrayType() == napi_float64_array) {
-      Napi::Float64Array f = v.As<Napi::Float64Array>();
-      out.dtype = Dtype::float64;
-      out.data = f.Data();
-      out.length = f.ElementLength();
-      if (out.data == nullptr) out.length = 0;
-      return out;
-    }
+  // One napi_get_typedarray_info call gives type, length and data (byteOffset applied);
+  // going through Napi::TypedArray and Napi::Float32Array repeats it three times.
+  bool is_typed_array = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(info_.Env(), v, &is_typed_array) == napi_ok && is_typed_array &&
+      napi_get_typedarray_info(info_.Env(), v, &type, &length, &data, nullptr, nullptr) == napi_ok &&
+      (type == napi_float32_array || type == napi_float64_array)) {
+    FloatArray out;
+    out.dtype = type == napi_float32_array ? Dtype::float32 : Dtype::float64;
+    out.data = data;
+    out.length = data == nullptr ? 0 : length;  // a detached buffer has no data
+    return out;
   }
   fail_type(std::string(name) + " must be a Float32Array or Float64Array, got " + describe(v));
 }
@@ -129,6 +132,14 @@ std::string Args::string(size_t index, const char* name) const {
   return v.As<Napi::String>().Utf8Value();
 }
 
+bool Args::short_string(size_t index, const char* name, char* buf, size_t size) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsString()) fail_type(std::string(name) + " must be a string, got " + describe(v));
+  size_t copied = 0;
+  if (napi_get_value_string_utf8(info_.Env(), v, buf, size, &copied) != napi_ok) return false;
+  return copied + 1 < size;  // a string that filled buf may have been cut short
+}
+
 size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld) {
   if (rows == 0 || cols == 0) return 0;
   size_t extent = 0;
@@ -152,13 +163,11 @@ void expect_same_dtype(const Args& args,
   }
 }
 
-void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
-                   const std::string& shape) {
-  if (array.length < needed) {
-    args.fail_range(std::string(name) + " (" + dtype_array_name(array.dtype) + ") has " +
-                    std::to_string(array.length) + " elements but " + shape + " needs " +
-                    std::to_string(needed) + (array.length == 0 ? " (is its buffer detached?)" : ""));
-  }
+void fail_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
+                 const std::string& shape) {
+  args.fail_range(std::string(name) + " (" + dtype_array_name(array.dtype) + ") has " +
+                  std::to_string(array.length) + " elements but " + shape + " needs " +
+                  std::to_string(needed) + (array.length == 0 ? " (is its buffer detached?)" : ""));
 }
 
 }  // namespace myelin_addon

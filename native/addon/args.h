@@ -44,6 +44,9 @@ class Args {
   const int32_t* int32_array(size_t index, const char* name, size_t* length) const;
   bool is_number(size_t index) const { return info_[index].IsNumber(); }
   std::string string(size_t index, const char* name) const;
+  // A string argument copied into buf (NUL-terminated) without allocating; false when it
+  // does not fit (then the caller can report it with string()). Throws unless a string.
+  bool short_string(size_t index, const char* name, char* buf, size_t size) const;
 
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_type(const std::string& message) const;
@@ -65,7 +68,15 @@ size_t matrix_extent(const Args& args, size_t rows, size_t cols, size_t ld);
 // Throws unless every array has the dtype of the first.
 void expect_same_dtype(const Args& args, std::initializer_list<std::pair<const char*, FloatArray>> arrays);
 
+// `shape()` describes what needs the elements ("A stored 3x4 with ld 4"); it is called only
+// on failure, so a successful call builds no strings (this runs on every kernel call).
+[[noreturn]] void fail_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
+                              const std::string& shape);
+
+template <typename Describe>
 void expect_length(const Args& args, const FloatArray& array, const char* name, size_t needed,
-                   const std::string& shape);
+                   const Describe& shape) {
+  if (array.length < needed) fail_length(args, array, name, needed, shape());
+}
 
 }  // namespace myelin_addon

@@ -33,23 +33,27 @@ void check_dtypes(const Args& args, const GemmCall& g) {
   }
 }
 
+template <typename Describe>
 void check_leading_dim(const Args& args, const char* ld_name, size_t ld, size_t row_length,
-                       const std::string& what) {
+                       const Describe& what) {
   if (ld < row_length) {
     args.fail_range(std::string(ld_name) + " = " + std::to_string(ld) + " is smaller than the row length " +
-                    std::to_string(row_length) + " of " + what);
+                    std::to_string(row_length) + " of " + what());
   }
 }
 
-// Checks leading dimensions, strides and that every array holds what the dims need.
+// Checks leading dimensions, strides and that every array holds what the dims need. The
+// shape texts are built only when a check fails.
 void check_extents(const Args& args, const GemmCall& g) {
   const size_t a_rows = g.trans_a ? g.k : g.m, a_cols = g.trans_a ? g.m : g.k;
   const size_t b_rows = g.trans_b ? g.n : g.k, b_cols = g.trans_b ? g.k : g.n;
-  const std::string dims = " (m=" + std::to_string(g.m) + ", n=" + std::to_string(g.n) +
-                           ", k=" + std::to_string(g.k) + ")";
-  const std::string a_shape = shape_text("A", g.trans_a, a_rows, a_cols, g.lda) + dims;
-  const std::string b_shape = shape_text("B", g.trans_b, b_rows, b_cols, g.ldb) + dims;
-  const std::string c_shape = shape_text("C", false, g.m, g.n, g.ldc) + dims;
+  const auto dims = [&] {
+    return " (m=" + std::to_string(g.m) + ", n=" + std::to_string(g.n) + ", k=" + std::to_string(g.k) + ")";
+  };
+  const auto batch_text = [&] { return g.batch == 1 ? std::string() : " x batch " + std::to_string(g.batch); };
+  const auto a_shape = [&] { return shape_text("A", g.trans_a, a_rows, a_cols, g.lda) + dims() + batch_text(); };
+  const auto b_shape = [&] { return shape_text("B", g.trans_b, b_rows, b_cols, g.ldb) + dims() + batch_text(); };
+  const auto c_shape = [&] { return shape_text("C", false, g.m, g.n, g.ldc) + dims() + batch_text(); };
   check_leading_dim(args, "lda", g.lda, a_cols, a_shape);
   check_leading_dim(args, "ldb", g.ldb, b_cols, b_shape);
   check_leading_dim(args, "ldc", g.ldc, g.n, c_shape);
@@ -71,11 +75,9 @@ void check_extents(const Args& args, const GemmCall& g) {
     }
     return total;
   };
-  const std::string batch_text =
-      g.batch == 1 ? "" : " x batch " + std::to_string(g.batch);
-  expect_length(args, g.a, "a", batched(a_extent, g.stride_a), a_shape + batch_text);
-  expect_length(args, g.b, "b", batched(b_extent, g.stride_b), b_shape + batch_text);
-  expect_length(args, g.c, "c", batched(c_extent, g.stride_c), c_shape + batch_text);
+  expect_length(args, g.a, "a", batched(a_extent, g.stride_a), a_shape);
+  expect_length(args, g.b, "b", batched(b_extent, g.stride_b), b_shape);
+  expect_length(args, g.c, "c", batched(c_extent, g.stride_c), c_shape);
 }
 
 template <typename T>

@@ -13,10 +13,10 @@ namespace myelin_addon {
 namespace {
 
 myelin::Activation activation_arg(const Args& args, size_t index) {
-  const std::string name = args.string(index, "activation");
+  char name[32];
   myelin::Activation act;
-  if (!myelin::parse_activation(name.c_str(), &act)) {
-    args.fail_type("unknown activation '" + name +
+  if (!args.short_string(index, "activation", name, sizeof name) || !myelin::parse_activation(name, &act)) {
+    args.fail_type("unknown activation '" + args.string(index, "activation") +
                    "' (identity, relu, leakyRelu, elu, gelu, silu, sigmoid, tanh)");
   }
   return act;
@@ -37,10 +37,10 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
   const FloatArray out = args.float_array(5, "out");
   const size_t m = args.size(6, "m"), n = args.size(7, "n"), k = args.size(8, "k");
   expect_same_dtype(args, {{"x", x}, {"w", w}, {"bias", bias}, {"out", out}});
-  expect_length(args, x, "x", matrix_extent(args, m, k, k), "x " + dims(m, k));
-  expect_length(args, w, "w", matrix_extent(args, n, k, k), "w " + dims(n, k));
-  if (bias.data) expect_length(args, bias, "bias", n, "bias [" + std::to_string(n) + "]");
-  expect_length(args, out, "out", matrix_extent(args, m, n, n), "out " + dims(m, n));
+  expect_length(args, x, "x", matrix_extent(args, m, k, k), [&] { return "x " + dims(m, k); });
+  expect_length(args, w, "w", matrix_extent(args, n, k, k), [&] { return "w " + dims(n, k); });
+  if (bias.data) expect_length(args, bias, "bias", n, [&] { return "bias [" + std::to_string(n) + "]"; });
+  expect_length(args, out, "out", matrix_extent(args, m, n, n), [&] { return "out " + dims(m, n); });
   if (m == 0 || n == 0) return info.Env().Undefined();
   auto run = [&](auto zero) {
     using T = decltype(zero);
@@ -70,7 +70,7 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
   expect_same_dtype(args, {{"dy", dy}, {"y", y}, {"x", x}, {"out", out}});
   const size_t count = dy.length;
   const bool from_y = myelin::activation_derivative_from_output(act, param) && y.data;
-  const std::string shape = "dy of " + std::to_string(count) + " elements";
+  const auto shape = [&] { return "dy of " + std::to_string(count) + " elements"; };
   if (from_y) {
     expect_length(args, y, "y", count, shape);
   } else {
@@ -101,8 +101,8 @@ Napi::Value BiasGrad(const Napi::CallbackInfo& info) {
   const size_t m = args.size(1, "m"), n = args.size(2, "n");
   const FloatArray out = args.float_array(3, "out");
   expect_same_dtype(args, {{"dy", dy}, {"out", out}});
-  expect_length(args, dy, "dy", matrix_extent(args, m, n, n), "dy " + dims(m, n));
-  expect_length(args, out, "out", n, "out [" + std::to_string(n) + "]");
+  expect_length(args, dy, "dy", matrix_extent(args, m, n, n), [&] { return "dy " + dims(m, n); });
+  expect_length(args, out, "out", n, [&] { return "out [" + std::to_string(n) + "]"; });
   if (dy.dtype == Dtype::float32) {
     myelin::bias_grad(dy.as<float>(), m, n, out.as<float>());
   } else {
@@ -130,9 +130,9 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   const FloatArray loss = args.float_array(4, "outLoss"), prob = args.float_array(5, "outProb");
   expect_same_dtype(args, {{"logits", logits}, {"outLoss", loss}, {"outProb", prob}});
   if (m > 0 && n == 0) args.fail_range("n must be >= 1 when m > 0 (no classes)");
-  expect_length(args, logits, "logits", m * n, "logits " + dims(m, n));
-  expect_length(args, prob, "outProb", m * n, "outProb " + dims(m, n));
-  expect_length(args, loss, "outLoss", m, "outLoss [" + std::to_string(m) + "]");
+  expect_length(args, logits, "logits", m * n, [&] { return "logits " + dims(m, n); });
+  expect_length(args, prob, "outProb", m * n, [&] { return "outProb " + dims(m, n); });
+  expect_length(args, loss, "outLoss", m, [&] { return "outLoss [" + std::to_string(m) + "]"; });
   if (n_targets < m) {
     args.fail_range("targets has " + std::to_string(n_targets) + " elements but m = " + std::to_string(m));
   }
@@ -163,8 +163,8 @@ Napi::Value SoftmaxCrossEntropyBackward(const Napi::CallbackInfo& info) {
                     std::to_string(m) + " (targets.length)");
   }
   const size_t n = prob.length / m;
-  if (!scalar_grad) expect_length(args, grad, "gradLoss", m, "gradLoss [" + std::to_string(m) + "]");
-  expect_length(args, out, "out", m * n, "out " + dims(m, n));
+  if (!scalar_grad) expect_length(args, grad, "gradLoss", m, [&] { return "gradLoss [" + std::to_string(m) + "]"; });
+  expect_length(args, out, "out", m * n, [&] { return "out " + dims(m, n); });
   check_targets(args, targets, m, n);
   myelin::ScopedFlushDenormals ftz;
   if (prob.dtype == Dtype::float32) {
