@@ -97,6 +97,7 @@ class ThreadPool {
     task_ = &task;
     n_tasks_ = n_tasks;
     next_task_.store(0, std::memory_order_relaxed);
+    claimed_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
     const uint64_t generation = (job_.load(std::memory_order_relaxed) >> 32) + 1;
     {
@@ -104,7 +105,7 @@ class ThreadPool {
       job_.store(generation << 32, std::memory_order_release);  // open, nobody inside
     }
     if (sleepers_.load(std::memory_order_relaxed) > 0) wake_.notify_all();
-    run_tasks();
+    run_tasks(0);
     // Every task is claimed: close the job, then wait for the threads inside it only.
     job_.fetch_or(kClosed, std::memory_order_acq_rel);
     while ((job_.load(std::memory_order_acquire) & kInsideMask) != 0) cpu_relax();
@@ -125,7 +126,7 @@ class ThreadPool {
     // A worker must compare against the generation at its creation, not at its first
     // run: the first job may be published before the new thread gets scheduled.
     const uint32_t seen = generation_of(job_.load(std::memory_order_acquire));
-    for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, seen] { worker_main(seen); });
+    for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, seen, i] { worker_main(seen, i); });
     size_.store(n < 1 ? 1 : n, std::memory_order_relaxed);
   }
 
@@ -139,15 +140,40 @@ class ThreadPool {
     workers_.clear();
   }
 
-  void run_tasks() {
-    for (;;) {
-      const size_t t = next_task_.fetch_add(1, std::memory_order_relaxed);
-      if (t >= n_tasks_) return;
-      try {
-        (*task_)(t);
-      } catch (...) {
-        failed_.store(true, std::memory_order_relaxed);
+  // Runs tasks until none is left. With at most 64 tasks, thread `self` (the caller is 0)
+  // first takes its own tasks, self, self + threads, ..., then any left: the same task
+  // (the same slice of C, of the parameters) lands on the same core call after call and
+  // its data stays in that core's L2, while a late thread's tasks still get done by the
+  // others. More tasks than that are handed out first come, first served.
+  void run_tasks(size_t self) {
+    if (n_tasks_ > 64) {
+      for (;;) {
+        const size_t t = next_task_.fetch_add(1, std::memory_order_relaxed);
+        if (t >= n_tasks_) return;
+        run_one(t);
       }
+    }
+    const size_t stride = workers_.size() + 1;
+    for (size_t t = self; t < n_tasks_; t += stride) {
+      if (claim(t)) run_one(t);
+    }
+    const uint64_t all = n_tasks_ == 64 ? ~uint64_t(0) : (uint64_t(1) << n_tasks_) - 1;
+    for (uint64_t free; (free = ~claimed_.load(std::memory_order_relaxed) & all) != 0;) {
+      const size_t t = static_cast<size_t>(__builtin_ctzll(free));
+      if (claim(t)) run_one(t);
+    }
+  }
+
+  bool claim(size_t t) {
+    const uint64_t bit = uint64_t(1) << t;
+    return (claimed_.fetch_or(bit, std::memory_order_relaxed) & bit) == 0;
+  }
+
+  void run_one(size_t t) {
+    try {
+      (*task_)(t);
+    } catch (...) {
+      failed_.store(true, std::memory_order_relaxed);
     }
   }
 
@@ -163,7 +189,7 @@ class ThreadPool {
     return false;
   }
 
-  void worker_main(uint32_t seen) {
+  void worker_main(uint32_t seen, size_t self) {
     enable_flush_denormals();
     for (;;) {
       const auto spin_end = std::chrono::steady_clock::now() + kSpinBeforeSleep;
@@ -185,7 +211,7 @@ class ThreadPool {
       const bool entered = try_enter(job);
       seen = generation_of(job);
       if (!entered) continue;  // the caller already ran every task of it
-      run_tasks();
+      run_tasks(self);
       job_.fetch_sub(1, std::memory_order_release);
     }
   }
@@ -194,7 +220,8 @@ class ThreadPool {
   std::mutex mutex_;      // guards sleeping on wake_
   std::condition_variable wake_;
   std::atomic<uint64_t> job_{0};  // generation << 32 | closed bit | threads inside
-  std::atomic<size_t> next_task_{0};
+  std::atomic<size_t> next_task_{0};   // jobs of more than 64 tasks
+  std::atomic<uint64_t> claimed_{0};   // jobs of up to 64 tasks: bit t set once task t is taken
   std::atomic<size_t> sleepers_{0};
   std::atomic<bool> failed_{false};
   std::atomic<bool> stopping_{false};

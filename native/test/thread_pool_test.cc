@@ -1,6 +1,7 @@
-// The pool's job protocol: every task of every job runs exactly once, whether the pool
-// threads join a job, join it late (after the caller has claimed every task) or miss it;
-// a thread that missed a job never runs a task of it, and resizing between jobs is safe.
+// The pool's job protocol: every task of every job (up to 64 tasks, and longer jobs) runs
+// exactly once, whether the pool threads join a job, join it late (after the caller has
+// claimed every task) or miss it; a thread that missed a job never runs a task of it, and
+// resizing between jobs is safe.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -81,7 +82,10 @@ void check_back_to_back_and_after_sleep(Failures& f) {
 
 int main() {
   Failures f;
-  for (size_t threads : {1, 2, 3, 4}) check_each_task_once(f, threads, 20000, 9);
+  for (size_t threads : {1, 2, 3, 4}) {
+    check_each_task_once(f, threads, 20000, 9);   // up to 64 tasks: each thread's own first
+    check_each_task_once(f, threads, 2000, 130);  // more: first come, first served
+  }
   check_failure_reported(f);
   check_back_to_back_and_after_sleep(f);
   set_thread_count(default_thread_count());
