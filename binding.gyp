@@ -7,6 +7,7 @@
       "target_name": "myelin",
       "sources": [
         "native/addon/args.cc",
+        "native/addon/data_binding.cc",
         "native/addon/gemm_binding.cc",
         "native/addon/module.cc",
         "native/addon/nn_binding.cc",
@@ -16,6 +17,7 @@
         "native/kernels/activation_avx2.cc",
         "native/kernels/activation_avx512.cc",
         "native/kernels/cpu_features.cc",
+        "native/kernels/gather_rows.cc",
         "native/kernels/gemm_dispatch.cc",
         "native/kernels/gemm_driver.cc",
         "native/kernels/gemm_pack.cc",

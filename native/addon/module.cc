@@ -68,6 +68,11 @@
 //   export function softmaxCrossEntropyBackward(prob: FloatArray, targets: Int32Array,
 //                                               gradLoss: FloatArray | number,
 //                                               out: FloatArray): void;
+//
+//   /** out[i*rowSize ..] = src[indices[i]*rowSize ..] for every i (data_binding.cc); each
+//    *  index must lie in [0, src.length / rowSize). src and out share one dtype. */
+//   export function takeRows(src: FloatArray, rowSize: number, indices: Int32Array,
+//                            out: FloatArray): void;
 #include <napi.h>
 
 #include "bindings.h"
@@ -78,6 +83,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   myelin_addon::register_gemm(env, exports);
   myelin_addon::register_runtime(env, exports);
   myelin_addon::register_nn(env, exports);
+  myelin_addon::register_data(env, exports);
   myelin_addon::register_optim(env, exports);
   return exports;
 }

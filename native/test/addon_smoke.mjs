@@ -183,11 +183,23 @@ const badNn = {
     ok: [f32(4), f32(4), f32(4), f32(4), null, 0.1, 1, 0.9, 0.999, 1e-8, 0, 1, 1],
     cases: { 'g short': [1, f32(3)], 'v float64': [3, f64(4)], 'vmax short': [4, f32(2)], 'eps not number': [9, null], 'm plain array': [2, [0, 0, 0, 0]] },
   },
+  takeRows: {
+    ok: [f32(6), 2, new Int32Array([2, 0, 2]), f32(6)],
+    cases: { 'index past the rows': [2, new Int32Array([0, 3, 1])], 'index negative': [2, new Int32Array([-1, 0, 0])], 'out short': [3, f32(5)],
+      'out float64': [3, f64(6)], 'indices Float32Array': [2, f32(3)], 'rowSize fractional': [1, 1.5], 'src plain array': [0, [1, 2, 3, 4, 5, 6]] },
+  },
   sgdUpdate: {
     ok: [f32(4), f32(4), null, 0.1, 0, 0, 0, 1, false, true],
     cases: { 'g short': [1, f32(3)], 'buf float64': [2, f64(4)], 'nesterov not boolean': [8, 1], 'lr not number': [3, '0.1'] },
   },
 };
+{
+  // takeRows copies whole rows by index, repeats included.
+  const src = Float32Array.from({ length: 8 }, (_, i) => i), out = new Float32Array(6);
+  addon.takeRows(src, 2, new Int32Array([3, 0, 3]), out);
+  assert.deepEqual(Array.from(out), [6, 7, 0, 1, 6, 7], 'takeRows values');
+  checks++;
+}
 for (const [op, { ok: good, cases }] of Object.entries(badNn)) {
   addon[op](...good);
   assert.throws(() => addon[op](...good.slice(1)), (e) => e instanceof Error && e.message.startsWith(`${op}: `), `${op} count`);

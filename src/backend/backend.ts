@@ -62,6 +62,8 @@ export interface Backend {
   /** out[..., index[..., j, ...], ...] += src[..., j, ...] along `dim` (the adjoint of gather). */
   scatterAdd(src: Storage, srcShape: readonly number[], dim: number, index: Storage, out: Storage,
     outShape: readonly number[]): void;
+  /** out[i·rowSize ..] = x[indices[i]·rowSize ..] for each i: a batch of whole rows (indices already checked). */
+  takeRows(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
 }
 
 // ---------------------------------------------------------------- fused nn kernels

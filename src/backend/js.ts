@@ -232,6 +232,13 @@ export const jsBackend: Backend = {
     });
   },
 
+  takeRows(x, rowSize, indices, out) {
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i];
+      out.set(x.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+    }
+  },
+
   scatterAdd(src, srcShape, dim, index, out, outShape) {
     const os = stridesOf(outShape);
     walk3(srcShape, stridesOf(srcShape), withDimZeroed(os, dim), noZeros(srcShape.length), (s, _is, io) => {

@@ -14,6 +14,8 @@ export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports 
     a: Storage, lda: number, strideA: number, b: Storage, ldb: number, strideB: number,
     beta: number, c: Storage, ldc: number, strideC: number, batch: number): void;
   info(): { isa: string; threads: number; available: string[] };
+  /** Absent from builds before it; then the TypeScript loop runs. */
+  takeRows?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
   setNumThreads(n: number): void;
 }
 
@@ -61,6 +63,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     },
     gemm: addon.gemm,
     gemmBatched: addon.gemmBatched,
+    ...(addon.takeRows ? { takeRows: addon.takeRows } : {}),
     ...nativeFusedKernels(addon),
     ...nativeOptimizerKernels(addon),
   };

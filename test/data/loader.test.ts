@@ -25,6 +25,24 @@ describeBackends('TensorDataset and DataLoader', () => {
     expect(new DataLoader(dataset(), { batchSize: 4 }).length).toBe(3);
   });
 
+  it('gathers large batches row by row, in either dtype, repeated rows included', () => {
+    // 600 rows of 784: above the size where the native gather splits over threads.
+    for (const dtype of ['float32', 'float64'] as const) {
+      const rows = 1000, cols = 784;
+      const x = my.tensor(Float64Array.from({ length: rows * cols }, (_, i) => i), { dtype }).reshape([rows, cols]);
+      const indices = Int32Array.from({ length: 600 }, (_, i) => (i * 7919) % rows);
+      indices[599] = indices[0];
+      const [xb] = new TensorDataset(x, Int32Array.from({ length: rows }, () => 0)).getBatch(indices);
+      expect(xb.shape).toEqual([600, cols]);
+      expect(xb.dtype).toBe(dtype);
+      for (const i of [0, 1, 299, 598, 599]) {
+        for (const j of [0, 1, 783]) expect(xb.data[i * cols + j]).toBe(indices[i] * cols + j);
+      }
+      // number[] indices take the same path
+      expect(Array.from(new TensorDataset(x, Int32Array.from({ length: rows }, () => 0)).getBatch([999])[0].data.subarray(0, 2))).toEqual([999 * cols, 999 * cols + 1]);
+    }
+  });
+
   it('shuffles every example exactly once per epoch, labels staying with their rows', () => {
     const loader = new DataLoader(dataset(), { batchSize: 3, shuffle: true, seed: 1 });
     const epochs = [0, 1].map(() => [...loader]);

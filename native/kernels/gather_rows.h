@@ -1,0 +1,15 @@
+// Copying whole rows of a row-major matrix by index: the batch gather of a data loader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace myelin {
+
+// out[i*row_size .. +row_size) = src[indices[i]*row_size .. +row_size) for i < count.
+// Indices must already be checked to lie in [0, rows of src). Large gathers are split over
+// the thread pool by rows (each row is one memcpy, so the bits never depend on it).
+template <typename T>
+void gather_rows(const T* src, size_t row_size, const int32_t* indices, size_t count, T* out);
+
+}  // namespace myelin
