@@ -3,11 +3,21 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 
-/** The CPU model name from /proc/cpuinfo (os.cpus() as a fallback). */
+/**
+ * The CPU model name from /proc/cpuinfo with its family/model numbers (os.cpus() as a
+ * fallback). Cloud machines often report only "Intel(R) Xeon(R) Processor", and runs on
+ * different CPU generations (Sapphire Rapids is model 143, Emerald Rapids 207) are not
+ * comparable, so the numbers say which one a figure came from.
+ */
 export function cpuModel() {
   try {
-    const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
-    if (m) return m[1].trim();
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name) => info.match(new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm'))?.[1].trim();
+    const name = field('model name');
+    if (name) {
+      const family = field('cpu family'), model = field('model');
+      return family && model ? `${name}, family ${family} model ${model}` : name;
+    }
   } catch { /* not Linux */ }
   return cpus()[0]?.model ?? 'unknown';
 }
