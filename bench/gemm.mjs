@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
-import { openblasPeerEnv } from './lib/openblas.mjs';
+import { openblasPeerEnv, PYTHON } from './lib/openblas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = join(here, '..');
@@ -106,7 +106,7 @@ function measureOurs({ M, K, N, trans }, ops, samples) {
 // ---- theirs: a persistent numpy/OpenBLAS server per thread count --------------------------
 function startPeer(threads) {
   const env = { ...process.env, ...openblasPeerEnv().env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const child = spawn('/usr/bin/python3', [join(here, 'openblas_gemm.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(PYTHON, [join(here, 'openblas_gemm.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (l) => waiting.shift()?.resolve(JSON.parse(l)));

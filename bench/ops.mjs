@@ -11,7 +11,7 @@
 //   x.add(y) on 4 float32 elements, without and with requiresGrad (graph recorded);
 //   a 64x64 float32 matmul; a 784-128-64-10 ReLU MLP forward+backward at batch 32.
 import { spawnSync } from 'node:child_process';
-import { openblasPeerEnv } from './lib/openblas.mjs';
+import { openblasPeerEnv, PYTHON } from './lib/openblas.mjs';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -90,7 +90,7 @@ print(json.dumps(dict(torch=torch.__version__, add4=per_op_us(lambda: x + y, 200
 
 let theirs = null;
 if (peer) {
-  const r = spawnSync('/usr/bin/python3', ['-c', torchScript], { encoding: 'utf8', env: { ...process.env, ...openblasPeerEnv().env } });
+  const r = spawnSync(PYTHON, ['-c', torchScript], { encoding: 'utf8', env: { ...process.env, ...openblasPeerEnv().env } });
   if (r.status === 0) theirs = JSON.parse(r.stdout.trim().split('\n').pop());
   else console.error(`PyTorch peer failed (is Debian's python3-torch installed?): ${r.stderr.split('\n').slice(-3).join(' ')}`);
 }

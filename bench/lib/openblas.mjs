@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's interpreter, whose numpy and torch use Debian's OpenBLAS: another python3 may lack them. */
+export const PYTHON = '/usr/bin/python3';
 // Core names OpenBLAS falls back to when it does not know the CPU model.
 const GENERIC = new Set(['Prescott', 'Core2', 'Nehalem', 'Katmai', 'Northwood', 'Dunnington', 'Penryn']);
 

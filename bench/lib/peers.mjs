@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.mjs';
-import { openblasPeerEnv } from './openblas.mjs';
+import { openblasPeerEnv, PYTHON } from './openblas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const PYTHON = '/usr/bin/python3'; // Debian's interpreter: another python3 may lack torch
+export { PYTHON };
 export const TFJS_DIR = process.env.PEERS_NODE_DIR ?? '/tmp/peers-node';
 
 /** The shared peers folder: $MYELIN_PEERS_DIR, /work/shared/peers, or ../shared/peers. */
@@ -41,9 +41,8 @@ export function stagePeers(src, quietWaitS) {
     'maxWaitS = Math.min(maxWaitS, Number(process.env.LOADMON_MAX_WAIT ?? maxWaitS)); const t0 = Date.now();');
   patch(join(dir, 'peak.c'), 'wait_quiet(60)', 'wait_quiet(PEAK_QUIET_WAIT)');
   // PyTorch's fp32 matmul is OpenBLAS: it gets the same core type as the GEMM peer.
-  const blas = openblasPeerEnv();
-  const env = { LOADMON_MAX_WAIT: String(quietWaitS), ...blas.env };
-  return { dir, env, quietWaitS, blasNote: blas.note, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const env = { LOADMON_MAX_WAIT: String(quietWaitS), ...openblasPeerEnv().env };
+  return { dir, env, quietWaitS, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
