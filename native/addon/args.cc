@@ -92,7 +92,11 @@ size_t Args::size(size_t index, const char* name) const {
 }
 
 FloatArray Args::float_array(size_t index, const char* name) const {
-  const Napi::Value v = info_[index];
+  return to_float_array(info_[index], name, -1);
+}
+
+// `element` >= 0 names the array's element in errors ("ws[2]"); the name is built on failure only.
+FloatArray Args::to_float_array(const Napi::Value& v, const char* name, long element) const {
   // One napi_get_typedarray_info call gives type, length and data (byteOffset applied);
   // going through Napi::TypedArray and Napi::Float32Array repeats it three times.
   bool is_typed_array = false;
@@ -108,7 +112,21 @@ FloatArray Args::float_array(size_t index, const char* name) const {
     out.length = data == nullptr ? 0 : length;  // a detached buffer has no data
     return out;
   }
-  fail_type(std::string(name) + " must be a Float32Array or Float64Array, got " + describe(v));
+  const std::string what = element < 0 ? std::string(name) : std::string(name) + "[" + std::to_string(element) + "]";
+  fail_type(what + " must be a Float32Array or Float64Array, got " + describe(v));
+}
+
+std::vector<FloatArray> Args::float_array_list(size_t index, const char* name) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsArray()) fail_type(std::string(name) + " must be an Array of Float32Array or Float64Array, got " + describe(v));
+  const Napi::Array list = v.As<Napi::Array>();
+  const uint32_t length = list.Length();
+  std::vector<FloatArray> out;
+  out.reserve(length);
+  for (uint32_t i = 0; i < length; ++i) {
+    out.push_back(to_float_array(list.Get(i), name, static_cast<long>(i)));
+  }
+  return out;
 }
 
 FloatArray Args::float_array_or_null(size_t index, const char* name) const {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace myelin_addon {
 
@@ -40,6 +41,9 @@ class Args {
   FloatArray float_array(size_t index, const char* name) const;
   // null -> an empty FloatArray with data == nullptr.
   FloatArray float_array_or_null(size_t index, const char* name) const;
+  // A JavaScript Array of Float32Array/Float64Array, each converted as float_array does;
+  // errors name the element ("ws[2] must be ...").
+  std::vector<FloatArray> float_array_list(size_t index, const char* name) const;
   // An Int32Array: its data (byteOffset applied) and element count.
   const int32_t* int32_array(size_t index, const char* name, size_t* length) const;
   bool is_number(size_t index) const { return info_[index].IsNumber(); }
@@ -56,6 +60,8 @@ class Args {
   const char* op() const { return op_; }
 
  private:
+  FloatArray to_float_array(const Napi::Value& v, const char* name, long element) const;
+
   const Napi::CallbackInfo& info_;
   const char* op_;
 };

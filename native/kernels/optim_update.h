@@ -26,6 +26,36 @@ struct SgdCoefficients {
 template <typename T>
 void adam_update(T* w, const T* g, T* m, T* v, T* vmax, size_t n, const AdamCoefficients& c);
 
+// The arrays of one parameter in a multi-tensor step (vmax / buf may be null).
+template <typename T>
+struct AdamSlice {
+  T* w;
+  const T* g;
+  T* m;
+  T* v;
+  T* vmax;
+  size_t n;
+};
+
+template <typename T>
+struct SgdSlice {
+  T* w;
+  const T* g;
+  T* buf;
+  size_t n;
+};
+
+// One step over every parameter of a group with one set of coefficients: the same
+// arithmetic per element as adam_update / sgd_update on each slice (so the same bits),
+// but one split of the concatenated elements over the pool instead of one per
+// parameter, so a step over many small tensors pays one hand-off. The slices must not
+// overlap one another.
+template <typename T>
+void adam_update_many(const AdamSlice<T>* slices, size_t count, const AdamCoefficients& c);
+
+template <typename T>
+void sgd_update_many(const SgdSlice<T>* slices, size_t count, const SgdCoefficients& c);
+
 template <typename T>
 void sgd_update(T* w, const T* g, T* buf, size_t n, const SgdCoefficients& c);
 

@@ -192,7 +192,36 @@ const badNn = {
     ok: [f32(4), f32(4), null, 0.1, 0, 0, 0, 1, false, true],
     cases: { 'g short': [1, f32(3)], 'buf float64': [2, f64(4)], 'nesterov not boolean': [8, 1], 'lr not number': [3, '0.1'] },
   },
+  adamUpdateMany: {
+    ok: [[f32(4), f32(2)], [f32(4), f32(2)], [f32(4), f32(2)], [f32(4), f32(2)], null, 0.1, 1, 0.9, 0.999, 1e-8, 0, 1, 1],
+    cases: { 'ws not an array': [0, f32(4)], 'gs one array short': [1, [f32(4)]], 'ms element short': [2, [f32(4), f32(1)]],
+      'vs element float64': [3, [f32(4), f64(2)]], 'vmaxs element plain array': [4, [f32(4), [0, 0]]], 'ws mixed dtypes': [0, [f32(4), f64(2)]],
+      'eps not number': [9, 'x'], 'ws element detached': [0, [f32(4), detached()]] },
+  },
+  sgdUpdateMany: {
+    ok: [[f32(4)], [f32(4)], [f32(4)], 0.1, 0.9, 0, 0, 1, false, false],
+    cases: { 'gs element short': [1, [f32(3)]], 'bufs count': [2, []], 'bufs element float64': [2, [f64(4)]], 'first not boolean': [9, 0] },
+  },
 };
+{
+  // The Many forms write the arrays of every parameter as the single calls do, and refuse
+  // written arrays that share memory (the pool updates them concurrently).
+  const mk = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(s * 7 + i));
+  const sizes = [3, 20000, 17];
+  const fresh = () => sizes.map((n, i) => [mk(n, i), mk(n, i + 10), mk(n, i + 20), mk(n, i + 30).map(Math.abs)]);
+  const one = fresh(), many = fresh();
+  for (const [w, g, m, v] of one) addon.adamUpdate(w, g, m, v, null, 0.01, 0.5, 0.9, 0.999, 1e-8, 0.1, 1, 1);
+  addon.adamUpdateMany(...[0, 1, 2, 3].map((k) => many.map((p) => p[k])), null, 0.01, 0.5, 0.9, 0.999, 1e-8, 0.1, 1, 1);
+  assert.deepEqual(many, one, 'adamUpdateMany = adamUpdate per parameter');
+  const buf = new Float32Array(8), a = new Float32Array(buf.buffer, 0, 5), b = new Float32Array(buf.buffer, 12, 5);
+  assert.throws(() => addon.sgdUpdateMany([a, b], [f32(5), f32(5)], null, 0.1, 0, 0, 0, 1, false, false),
+    /Error: sgdUpdateMany: two of the arrays it writes share memory/, 'sgdUpdateMany overlap');
+  const m4 = f32(4);
+  assert.throws(() => addon.adamUpdateMany([f32(4)], [f32(4)], [m4], [m4], null, 0.1, 1, 0.9, 0.999, 1e-8, 0, 1, 1),
+    /Error: adamUpdateMany: two of the arrays it writes share memory/, 'adamUpdateMany m = v');
+  addon.sgdUpdateMany([new Float32Array(buf.buffer, 0, 3), new Float32Array(buf.buffer, 12, 5)], [f32(3), f32(5)], null, 0.1, 0, 0, 0, 1, false, false);
+  checks += 4;
+}
 {
   // takeRows copies whole rows by index, repeats included.
   const src = Float32Array.from({ length: 8 }, (_, i) => i), out = new Float32Array(6);

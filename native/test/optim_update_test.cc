@@ -8,6 +8,7 @@
 #include "fp_mode.h"
 #include "gemm_microkernel.h"
 #include "optim_update.h"
+#include "thread_pool.h"
 #include "test_support.h"
 
 using myelin::AdamCoefficients;
@@ -95,6 +96,66 @@ void run_all(Failures& f, const char* isa) {
   }
 }
 
+// adam_update_many / sgd_update_many over slices whose lengths do not line up with the
+// pool's chunks (so chunks start and end inside slices) give the bits of one
+// adam_update / sgd_update per slice on one thread (no split at all), for 1, 2 and 3 threads.
+template <typename T>
+void test_many(Failures& f, const char* isa) {
+  const size_t lengths[] = {5, 20000, 1, 16, 12347, 33, 9000};
+  constexpr size_t count = sizeof(lengths) / sizeof(lengths[0]);
+  const AdamCoefficients ac{1e-3 / (1 - 0.9), std::sqrt(1 - 0.999), 0.9, 0.999, 1e-8, 1e-2, 1, 1};
+  const SgdCoefficients sc{0.1, 0.9, 0.1, 1e-3, 1, true, false};
+  for (size_t threads : {size_t(1), size_t(2), size_t(3)}) {
+    for (bool optional : {false, true}) {
+      myelin::set_thread_count(1);
+      std::vector<std::vector<T>> w, g, m, v, x, w1, m1, v1, x1;
+      for (size_t i = 0; i < count; ++i) {
+        const size_t n = lengths[i];
+        const unsigned s = static_cast<unsigned>(10 * i);
+        w.push_back(random_vector<T>(n, s + 1));
+        g.push_back(random_vector<T>(n, s + 2));
+        m.push_back(random_vector<T>(n, s + 3));
+        v.push_back(random_vector<T>(n, s + 4, T(0), T(1)));
+        x.push_back(random_vector<T>(n, s + 5, T(0), T(1)));
+      }
+      // Adam: the many form against one call per slice on copies.
+      w1 = w, m1 = m, v1 = v, x1 = x;
+      std::vector<myelin::AdamSlice<T>> slices;
+      for (size_t i = 0; i < count; ++i) {
+        slices.push_back({w[i].data(), g[i].data(), m[i].data(), v[i].data(), optional ? x[i].data() : nullptr, lengths[i]});
+        myelin::adam_update(w1[i].data(), g[i].data(), m1[i].data(), v1[i].data(), optional ? x1[i].data() : nullptr,
+                            lengths[i], ac);
+      }
+      myelin::set_thread_count(threads);
+      myelin::adam_update_many(slices.data(), count, ac);
+      for (size_t i = 0; i < count; ++i) {
+        if (w[i] != w1[i] || m[i] != m1[i] || v[i] != v1[i] || x[i] != x1[i]) {
+          f.report("adam_update_many differs from adam_update on slice %zu (n=%zu), %zu threads, amsgrad=%d, isa=%s, %s", i,
+                   lengths[i], threads, int(optional), isa, myelin_test::dtype_name<T>());
+        }
+      }
+      // SGD with (optional) and without a momentum buffer, on fresh copies of the same data.
+      w1 = w, x1 = x;
+      myelin::set_thread_count(1);
+      std::vector<myelin::SgdSlice<T>> sgd;
+      for (size_t i = 0; i < count; ++i) {
+        sgd.push_back({w[i].data(), g[i].data(), optional ? x[i].data() : nullptr, lengths[i]});
+        myelin::sgd_update(w1[i].data(), g[i].data(), optional ? x1[i].data() : nullptr, lengths[i], sc);
+      }
+      myelin::set_thread_count(threads);
+      myelin::sgd_update_many(sgd.data(), count, sc);
+      for (size_t i = 0; i < count; ++i) {
+        if (w[i] != w1[i] || x[i] != x1[i]) {
+          f.report("sgd_update_many differs from sgd_update on slice %zu (n=%zu), %zu threads, momentum=%d, isa=%s, %s", i,
+                   lengths[i], threads, int(optional), isa, myelin_test::dtype_name<T>());
+        }
+      }
+    }
+  }
+  myelin::set_thread_count(2);
+  myelin::adam_update_many(static_cast<const myelin::AdamSlice<T>*>(nullptr), 0, ac);  // no slices: a no-op
+}
+
 }  // namespace
 
 // The updates flush denormals while they run but must hand the caller's MXCSR back intact.
@@ -117,6 +178,8 @@ int main() {
   myelin_test::for_each_isa([&](myelin::Isa isa) {
     run_all<float>(f, myelin::isa_name(isa));
     run_all<double>(f, myelin::isa_name(isa));
+    test_many<float>(f, myelin::isa_name(isa));
+    test_many<double>(f, myelin::isa_name(isa));
   });
   return f.exit_code("optim_update_test");
 }

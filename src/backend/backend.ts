@@ -147,6 +147,14 @@ export interface OptimizerKernels {
   adamUpdate(w: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, c: AdamCoefficients): void;
   /** One SGD step over w in place; buf null without momentum. */
   sgdUpdate(w: Storage, g: Storage, buf: Storage | null, c: SgdCoefficients): void;
+  /**
+   * adamUpdate over many parameters with one set of coefficients: index i of every list is
+   * one parameter (one dtype for all). The native kernel splits all their elements over the
+   * pool in one hand-off; no array written may share memory with another.
+   */
+  adamUpdateMany(ws: Storage[], gs: Storage[], ms: Storage[], vs: Storage[], vmaxs: Storage[] | null, c: AdamCoefficients): void;
+  /** sgdUpdate over many parameters, as adamUpdateMany; bufs null without momentum. */
+  sgdUpdateMany(ws: Storage[], gs: Storage[], bufs: Storage[] | null, c: SgdCoefficients): void;
 }
 
 /** Declaration merging adds the optimizer kernels to Backend without touching its body. */

@@ -1,5 +1,21 @@
 import type { OptimizerKernels } from './backend.js';
 
+type SingleKernels = Pick<OptimizerKernels, 'adamUpdate' | 'sgdUpdate'>;
+
+/** The Many forms as a loop of single-array calls: the js backend's, and native's fallback. */
+export function manyFromSingle(kernels: () => SingleKernels): Pick<OptimizerKernels, 'adamUpdateMany' | 'sgdUpdateMany'> {
+  return {
+    adamUpdateMany(ws, gs, ms, vs, vmaxs, c) {
+      const k = kernels();
+      for (let i = 0; i < ws.length; i++) k.adamUpdate(ws[i], gs[i], ms[i], vs[i], vmaxs ? vmaxs[i] : null, c);
+    },
+    sgdUpdateMany(ws, gs, bufs, c) {
+      const k = kernels();
+      for (let i = 0; i < ws.length; i++) k.sgdUpdate(ws[i], gs[i], bufs ? bufs[i] : null, c);
+    },
+  };
+}
+
 /** The optimizer inner loops in TypeScript: the reference the native ones are tested against. */
 export const jsOptimizerKernels: OptimizerKernels = {
   /**
@@ -36,4 +52,5 @@ export const jsOptimizerKernels: OptimizerKernels = {
       w[i] -= lr * d;
     }
   },
+  ...manyFromSingle(() => jsOptimizerKernels),
 };

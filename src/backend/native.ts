@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Storage } from '../dtype.js';
 import type { Backend, FusedActivation, FusedKernels, OptimizerKernels } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
+import { manyFromSingle } from './js-optim.js';
 import { jsBackend } from './js.js';
 
 /** The addon's exports (native/addon/); it validates its arguments again. */
@@ -111,13 +112,29 @@ export interface NativeOptimizerExports {
     beta1: number, beta2: number, eps: number, l2: number, shrink: number, sign: number): void;
   sgdUpdate(w: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number,
     weightDecay: number, sign: number, nesterov: boolean, first: boolean): void;
+  /** Absent from builds before the multi-tensor step; then the single-array calls run in turn. */
+  adamUpdateMany?(ws: Storage[], gs: Storage[], ms: Storage[], vs: Storage[], vmaxs: Storage[] | null, stepSize: number,
+    bc2Sqrt: number, beta1: number, beta2: number, eps: number, l2: number, shrink: number, sign: number): void;
+  sgdUpdateMany?(ws: Storage[], gs: Storage[], bufs: Storage[] | null, lr: number, momentum: number, dampening: number,
+    weightDecay: number, sign: number, nesterov: boolean, first: boolean): void;
 }
 
 export function nativeOptimizerKernels(addon: NativeOptimizerExports): OptimizerKernels {
-  return {
+  const kernels: OptimizerKernels = {
     adamUpdate: (w, g, m, v, vmax, c) =>
       addon.adamUpdate(w, g, m, v, vmax, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign),
     sgdUpdate: (w, g, buf, c) =>
       addon.sgdUpdate(w, g, buf, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first),
+    ...manyFromSingle(() => kernels),
   };
+  const adamMany = addon.adamUpdateMany, sgdMany = addon.sgdUpdateMany;
+  if (adamMany) {
+    kernels.adamUpdateMany = (ws, gs, ms, vs, vmaxs, c) =>
+      adamMany(ws, gs, ms, vs, vmaxs, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign);
+  }
+  if (sgdMany) {
+    kernels.sgdUpdateMany = (ws, gs, bufs, c) =>
+      sgdMany(ws, gs, bufs, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first);
+  }
+  return kernels;
 }

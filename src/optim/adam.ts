@@ -5,6 +5,7 @@ import { getBackend } from '../backend/index.js';
 import type { AdamCoefficients } from '../backend/backend.js';
 import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkFlag, checkOption, checkRange } from './options.js';
+import { UpdateBatches } from './batch.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -67,6 +68,7 @@ abstract class AdamFamily extends Optimizer<Resolved> {
   // The last coefficients: every parameter of a step shares them unless its group or step count differs.
   private lastKey: CoefficientKey | null = null;
   private lastCoefficients: AdamCoefficients | null = null;
+  private readonly pending = new UpdateBatches<AdamCoefficients>();
 
   protected constructor(name: string, params: ParamsInput, opts: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
     const defaults: Resolved = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: defaultWeightDecay, amsgrad: false, maximize: false };
@@ -93,7 +95,12 @@ abstract class AdamFamily extends Optimizer<Resolved> {
       this.lastKey = { step, lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, maximize: o.maximize };
       this.lastCoefficients = adamCoefficients(step, o, this.decoupled);
     }
-    getBackend().adamUpdate(w, g, m, v, vmax, this.lastCoefficients!);
+    this.pending.add(this.lastCoefficients!, p.dtype, [w, g, m, v, vmax]);
+  }
+
+  /** Every parameter of the step in one kernel call (per group whose coefficients differ). */
+  protected override flush(): void {
+    this.pending.flush((c, [ws, gs, ms, vs, vmaxs]) => getBackend().adamUpdateMany(ws!, gs!, ms!, vs!, vmaxs, c));
   }
 }
 

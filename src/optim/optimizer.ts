@@ -127,22 +127,34 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Applies one update to every parameter that has a gradient: `loss.backward(); opt.step()`. */
   step(): void {
     noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          check(sameShape(p.grad.shape, p.shape) && p.grad.dtype === p.dtype, () =>
-            `${this.name}.step: gradient ${fmtShape(p.grad!.shape)} ${p.grad!.dtype} does not match its parameter ${fmtShape(p.shape)} ${p.dtype}`);
-          let s = this.state.get(p);
-          if (!s) this.state.set(p, (s = {}));
-          this.update(p.data, p.grad.data, s, group.options, p);
-          p._bumpVersion();
+      try {
+        for (const group of this.paramGroups) {
+          for (const p of group.params) {
+            if (p.grad === null) continue;
+            check(sameShape(p.grad.shape, p.shape) && p.grad.dtype === p.dtype, () =>
+              `${this.name}.step: gradient ${fmtShape(p.grad!.shape)} ${p.grad!.dtype} does not match its parameter ${fmtShape(p.shape)} ${p.dtype}`);
+            let s = this.state.get(p);
+            if (!s) this.state.set(p, (s = {}));
+            this.update(p.data, p.grad.data, s, group.options, p);
+            p._bumpVersion();
+          }
         }
+      } finally {
+        // Updates queued by update() land even when a later parameter fails its check,
+        // as they would have one by one.
+        this.flush();
       }
     });
   }
 
-  /** Updates the parameter values `w` in place from the gradient `g`. */
+  /**
+   * Updates the parameter values `w` in place from the gradient `g`, or queues the update
+   * for flush() (which step() calls before it returns).
+   */
   protected abstract update(w: Storage, g: Storage, state: ParamState, options: O, p: Tensor): void;
+
+  /** Runs the updates update() queued: one kernel call for many parameters (Adam, SGD). */
+  protected flush(): void {}
 
   /** The state buffer `key` of parameter `p`, created filled with `init` on first use. */
   protected buffer(state: ParamState, key: string, p: Tensor, init = 0): Storage {

@@ -4,6 +4,8 @@ import { check } from '../check.js';
 import { getBackend } from '../backend/index.js';
 import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkFlag, checkOption } from './options.js';
+import { UpdateBatches } from './batch.js';
+import type { SgdCoefficients } from '../backend/backend.js';
 
 export interface SGDOptions {
   lr: number;
@@ -22,7 +24,11 @@ type Resolved = Required<SGDOptions>;
  * steps along d + μb. `buf` is null without momentum; `first` says the buffer is new.
  */
 export function sgdUpdate(w: Storage, g: Storage, buf: Storage | null, first: boolean, o: Resolved): void {
-  getBackend().sgdUpdate(w, g, buf, {
+  getBackend().sgdUpdate(w, g, buf, sgdCoefficients(o, first));
+}
+
+function sgdCoefficients(o: Resolved, first: boolean): SgdCoefficients {
+  return {
     lr: o.lr,
     momentum: o.momentum,
     dampening: o.dampening,
@@ -30,7 +36,7 @@ export function sgdUpdate(w: Storage, g: Storage, buf: Storage | null, first: bo
     sign: o.maximize ? -1 : 1,
     nesterov: o.nesterov,
     first,
-  });
+  };
 }
 
 /**
@@ -53,9 +59,23 @@ export class SGD extends Optimizer<Resolved> {
     });
   }
 
+  // The coefficients of this step per group options object and first-step flag, so the
+  // parameters that share them share one kernel call.
+  private readonly pending = new UpdateBatches<SgdCoefficients>();
+  private coefficients = new Map<Resolved, [SgdCoefficients | null, SgdCoefficients | null]>();
+
   protected update(w: Storage, g: Storage, state: ParamState, o: Resolved, p: Tensor): void {
-    if (o.momentum === 0) return sgdUpdate(w, g, null, false, o);
-    const first = state.momentumBuffer === undefined;
-    sgdUpdate(w, g, this.buffer(state, 'momentumBuffer', p), first, o);
+    const first = o.momentum !== 0 && state.momentumBuffer === undefined;
+    const buf = o.momentum === 0 ? null : this.buffer(state, 'momentumBuffer', p);
+    let pair = this.coefficients.get(o);
+    if (pair === undefined) this.coefficients.set(o, (pair = [null, null]));
+    const c = (pair[first ? 1 : 0] ??= sgdCoefficients(o, first));
+    this.pending.add(c, p.dtype, [w, g, buf]);
+  }
+
+  protected override flush(): void {
+    // Options may change between steps (schedulers set lr): coefficients are rebuilt each step.
+    this.coefficients.clear();
+    this.pending.flush((c, [ws, gs, bufs]) => getBackend().sgdUpdateMany(ws!, gs!, bufs, c));
   }
 }

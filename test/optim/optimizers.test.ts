@@ -70,4 +70,39 @@ describeBackends('optimizers against PyTorch', () => {
     }
     expectClose(w, [1, 0.5], { atol: 1e-3 });
   });
+
+  it('one step over parameters of mixed dtypes and sizes updates each as if it were alone', () => {
+    // A step queues every parameter and makes one multi-tensor call per dtype; the result must be
+    // the per-parameter update (the single-parameter optimizers below give the expectation).
+    const sizes = [3, 20000, 17], dtypes = ['float32', 'float64', 'float32'] as const;
+    const make = () => sizes.map((n, i) => leaf(Array.from({ length: n }, (_, j) => Math.sin(i * 7 + j)), [n], dtypes[i]));
+    const grads = sizes.map((n, i) => Array.from({ length: n }, (_, j) => Math.cos(i * 3 + j)));
+    for (const [Ctor, opts] of [[my.optim.Adam, { lr: 0.01, weightDecay: 0.1 }], [my.optim.AdamW, { lr: 0.01, amsgrad: true }],
+      [my.optim.SGD, { lr: 0.1, momentum: 0.9, nesterov: true }]] as const) {
+      const together = make(), alone = make();
+      const opt = new (Ctor as unknown as new (p: Tensor[], o: object) => my.optim.Optimizer<{ lr: number }>)(together, opts);
+      const singles = alone.map((p) => new (Ctor as unknown as new (p: Tensor[], o: object) => my.optim.Optimizer<{ lr: number }>)([p], opts));
+      for (let step = 0; step < 3; step++) {
+        together.forEach((p, i) => (p.grad = my.tensor(Float64Array.from(grads[i]), { dtype: p.dtype })));
+        alone.forEach((p, i) => (p.grad = my.tensor(Float64Array.from(grads[i]), { dtype: p.dtype })));
+        opt.step();
+        singles.forEach((o) => o.step());
+      }
+      together.forEach((p, i) => expect(Array.from(p.data), `${Ctor.name} parameter ${i}`).toEqual(Array.from(alone[i].data)));
+      expect(together[1].toArray()).not.toEqual(make()[1].toArray());
+    }
+  });
+
+  it('parameters that are overlapping views of one buffer are updated one after the other', () => {
+    // One multi-tensor call would update both at once; they go one by one, in order, instead.
+    const storage = new Float32Array([1, 2, 3, 4, 5]);
+    const a = new my.Tensor(storage.subarray(0, 3), [3]), b = new my.Tensor(storage.subarray(2, 5), [3]);
+    a.requiresGrad = true;
+    b.requiresGrad = true;
+    const opt = new my.optim.SGD([a, b], { lr: 0.5, momentum: 0.9 });
+    a.grad = my.tensor([1, 1, 1]);
+    b.grad = my.tensor([2, 2, 2]);
+    opt.step();
+    expect(Array.from(storage)).toEqual([0.5, 1.5, 1.5, 3, 4]);
+  });
 });
