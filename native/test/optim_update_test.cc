@@ -156,6 +156,40 @@ void test_many(Failures& f, const char* isa) {
   myelin::adam_update_many(static_cast<const myelin::AdamSlice<T>*>(nullptr), 0, ac);  // no slices: a no-op
 }
 
+// Edge values mixed into one vector with ordinary ones: units whose gradient and moments are
+// exactly zero (dead ReLUs), a second moment that overflows to inf, one that decays into a
+// denormal (flushed), and eps = 0 with v = 0. Each lane must match the double reference
+// (NaN where it is NaN).
+template <typename T>
+void test_adam_edges(Failures& f, const char* isa) {
+  const size_t n = 37;
+  for (double eps : {1e-8, 0.0}) {
+    std::vector<T> w = random_vector<T>(n, 11), g = random_vector<T>(n, 12), m = random_vector<T>(n, 13);
+    std::vector<T> v = random_vector<T>(n, 14, T(0), T(1));
+    for (size_t i = 0; i < n; i += 3) g[i] = m[i] = v[i] = 0;  // dead units
+    v[1] = T(3.4e38), g[1] = T(1e20);
+    v[4] = T(1e-36), g[4] = 0;  // decays into a denormal
+    v[7] = T(1e-30);
+    const AdamCoefficients c{1e-3 / (1 - 0.9), std::sqrt(1 - 0.999), 0.9, 0.999, eps, 0, 1, 1};
+    std::vector<double> rw(n);
+    for (size_t i = 0; i < n; ++i) {
+      const double mi = c.beta1 * m[i] + (1 - c.beta1) * g[i];
+      // The stored moments are float32: v[1] overflows to inf, v[4] flushes to 0.
+      const double vi = double(T(c.beta2 * v[i] + (1 - c.beta2) * double(g[i]) * g[i]));
+      rw[i] = w[i] - c.step_size * double(T(mi)) / (std::sqrt(vi) / c.bc2_sqrt + c.eps);
+    }
+    myelin::adam_update(w.data(), g.data(), m.data(), v.data(), static_cast<T*>(nullptr), n, c);
+    for (size_t i = 0; i < n; ++i) {
+      const bool both_nan = std::isnan(rw[i]) && std::isnan(double(w[i]));
+      const double err = std::fabs(double(w[i]) - rw[i]);
+      if (!both_nan && !(err <= tolerance<T>() * (1 + std::fabs(rw[i])))) {
+        f.report("adam edge lane %zu: ref=%.17g, got=%.17g, eps=%g, isa=%s, %s", i, rw[i], double(w[i]), eps, isa,
+                 myelin_test::dtype_name<T>());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // The updates flush denormals while they run but must hand the caller's MXCSR back intact.
@@ -179,6 +213,8 @@ int main() {
     run_all<float>(f, myelin::isa_name(isa));
     run_all<double>(f, myelin::isa_name(isa));
     test_many<float>(f, myelin::isa_name(isa));
+    test_adam_edges<float>(f, myelin::isa_name(isa));
+    test_adam_edges<double>(f, myelin::isa_name(isa));
     test_many<double>(f, myelin::isa_name(isa));
   });
   return f.exit_code("optim_update_test");
