@@ -31,11 +31,27 @@ inline void cpu_relax() {
 #endif
 }
 
-// How long an idle pool thread spins before it sleeps on the condition variable.
-// Training calls GEMMs back to back with a few microseconds of JavaScript between
-// them, so a short spin saves the futex wake-up (~20-60 us) there; an idle Node
-// process sleeps after this and burns no CPU.
-constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
+// How long an idle pool thread spins before it sleeps on the condition variable
+// (MYELIN_POOL_SPIN_US sets it; 0 sleeps at once). A training step calls its kernels
+// with microseconds of JavaScript between them, but V8 pauses JavaScript now and then
+// (scavenges take 0.3-0.8 ms, every 10-20 ms of training), and waking a sleeping thread
+// costs far more than its futex call: the idle core halts, and on a 2-vCPU VM a 128x512x256
+// GEMM right after 1.6 ms of idleness ran at 108 instead of 175 GFLOP/s (~120 us lost).
+// Over 6 epochs of the 784-512-256-10 b128 loop the thread fell asleep 340-440 times
+// with a 200 us spin, 30-70 times with 2 ms and 8 times (start-up and epoch ends) with
+// 5 ms. Like OpenMP's spin-wait (KMP_BLOCKTIME is 200 ms), this costs an idle process
+// that much spinning after its last kernel call, then nothing.
+std::chrono::microseconds spin_before_sleep() {
+  static const std::chrono::microseconds value = [] {
+    if (const char* env = std::getenv("MYELIN_POOL_SPIN_US")) {
+      char* end = nullptr;
+      const long us = std::strtol(env, &end, 10);
+      if (end != env && *end == '\0' && us >= 0 && us <= 10000000) return std::chrono::microseconds(us);
+    }
+    return std::chrono::microseconds(5000);
+  }();
+  return value;
+}
 
 // Reads "quota period" from cgroup v2 cpu.max or v1 cfs files; 0 when unlimited/absent.
 size_t cgroup_cpu_limit() {
@@ -192,7 +208,7 @@ class ThreadPool {
   void worker_main(uint32_t seen, size_t self) {
     enable_flush_denormals();
     for (;;) {
-      const auto spin_end = std::chrono::steady_clock::now() + kSpinBeforeSleep;
+      const auto spin_end = std::chrono::steady_clock::now() + spin_before_sleep();
       unsigned spins = 0;
       uint64_t job;
       while (generation_of(job = job_.load(std::memory_order_acquire)) == seen) {

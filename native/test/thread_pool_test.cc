@@ -70,11 +70,28 @@ void check_back_to_back_and_after_sleep(Failures& f) {
   std::atomic<long> sum{0};
   for (int j = 0; j < 200000; ++j) parallel_for(2, [&](size_t t) { sum.fetch_add(static_cast<long>(t) + 1); });
   if (sum.load() != 600000) f.report("back to back: sum %ld, expected 600000", sum.load());
+  const auto caller = std::this_thread::get_id();
   for (int j = 0; j < 5; ++j) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // pool threads fall asleep
+    // Past the spin time (5 ms unless MYELIN_POOL_SPIN_US says otherwise): pool threads sleep.
+    std::this_thread::sleep_for(std::chrono::milliseconds(12));
     std::atomic<int> ran{0};
     parallel_for(4, [&](size_t) { ran.fetch_add(1); });
     if (ran.load() != 4) f.report("after sleep %d: %d of 4 tasks ran", j, ran.load());
+    // The thread woken by that job must come back: a lost wake-up would leave the caller
+    // running every task alone from now on. Four tasks of 1 ms give it time to join even
+    // when waking it takes a few hundred microseconds.
+    bool joined = false;
+    for (int k = 0; k < 50 && !joined; ++k) {
+      std::atomic<bool> other{false};
+      parallel_for(4, [&](size_t) {
+        if (std::this_thread::get_id() != caller) other.store(true);
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+      });
+      joined = other.load();
+    }
+    if (!joined) f.report("after sleep %d: no pool thread ran a task in 50 jobs (lost wake-up)", j);
   }
 }
 
