@@ -40,7 +40,11 @@ inline void cpu_relax() {
 // Over 6 epochs of the 784-512-256-10 b128 loop the thread fell asleep 340-440 times
 // with a 200 us spin, 30-70 times with 2 ms and 8 times (start-up and epoch ends) with
 // 5 ms. Like OpenMP's spin-wait (KMP_BLOCKTIME is 200 ms), this costs an idle process
-// that much spinning after its last kernel call, then nothing.
+// that much spinning after its last kernel call, then nothing; past the first 200 us the
+// spin yields to any other thread that wants the core.
+// Spinning past this yields the core to any other runnable thread between checks.
+constexpr auto kSpinBeforeYield = std::chrono::microseconds(200);
+
 std::chrono::microseconds spin_before_sleep() {
   static const std::chrono::microseconds value = [] {
     if (const char* env = std::getenv("MYELIN_POOL_SPIN_US")) {
@@ -208,13 +212,20 @@ class ThreadPool {
   void worker_main(uint32_t seen, size_t self) {
     enable_flush_denormals();
     for (;;) {
-      const auto spin_end = std::chrono::steady_clock::now() + spin_before_sleep();
+      const auto idle_since = std::chrono::steady_clock::now();
+      const auto spin_end = idle_since + spin_before_sleep();
+      const auto yield_after = idle_since + kSpinBeforeYield;
       unsigned spins = 0;
       uint64_t job;
       while (generation_of(job = job_.load(std::memory_order_acquire)) == seen) {
         if (stopping_.load(std::memory_order_relaxed)) return;
         cpu_relax();
-        if ((++spins & 63) == 0 && std::chrono::steady_clock::now() > spin_end) {
+        if ((++spins & 63) != 0) continue;
+        const auto now = std::chrono::steady_clock::now();
+        // Past the first stretch the spin gives the core away whenever another thread wants
+        // it (V8's GC helpers, other processes), and gets it back at once when none does.
+        if (now > yield_after && now <= spin_end) std::this_thread::yield();
+        if (now > spin_end) {
           std::unique_lock<std::mutex> lock(mutex_);
           sleepers_.fetch_add(1, std::memory_order_relaxed);
           wake_.wait(lock, [&] {
