@@ -41,9 +41,13 @@ inline void cpu_relax() {
 // with a 200 us spin, 30-70 times with 2 ms and 8 times (start-up and epoch ends) with
 // 5 ms. Like OpenMP's spin-wait (KMP_BLOCKTIME is 200 ms), this costs an idle process
 // that much spinning after its last kernel call, then nothing; past the first 200 us the
-// spin yields to any other thread that wants the core.
-// Spinning past this yields the core to any other runnable thread between checks.
+// spin yields to any other thread that wants the core, and sleeps once one has taken it
+// (as libgomp cuts its spin when threads outnumber cores): a 5 ms spin beside another
+// busy process on 2 cores made a timer-lag test of train.fit fail.
+// Spinning past this yields the core to any other runnable thread between checks; a
+// yield that lasts longer than kYieldTaken means another thread ran, and the spin ends.
 constexpr auto kSpinBeforeYield = std::chrono::microseconds(200);
+constexpr auto kYieldTaken = std::chrono::microseconds(50);
 
 std::chrono::microseconds spin_before_sleep() {
   static const std::chrono::microseconds value = [] {
@@ -221,10 +225,15 @@ class ThreadPool {
         if (stopping_.load(std::memory_order_relaxed)) return;
         cpu_relax();
         if ((++spins & 63) != 0) continue;
-        const auto now = std::chrono::steady_clock::now();
-        // Past the first stretch the spin gives the core away whenever another thread wants
-        // it (V8's GC helpers, other processes), and gets it back at once when none does.
-        if (now > yield_after && now <= spin_end) std::this_thread::yield();
+        auto now = std::chrono::steady_clock::now();
+        // Past the first stretch the spin offers the core to any other thread that wants it
+        // (V8's GC helpers, other processes). When one took it (the yield lasted), the core
+        // is contended: spinning on would slow that thread down, so sleep now.
+        if (now > yield_after && now <= spin_end) {
+          std::this_thread::yield();
+          const auto back = std::chrono::steady_clock::now();
+          if (back - now > kYieldTaken) now = spin_end + kYieldTaken;
+        }
         if (now > spin_end) {
           std::unique_lock<std::mutex> lock(mutex_);
           sleepers_.fetch_add(1, std::memory_order_relaxed);
