@@ -37,15 +37,23 @@ export async function gemmSection(o, ctx) {
   const at1024 = out.gemm?.results.find((r) => r.M === 1024 && r.K === 1024 && r.N === 1024 && r.threads === 2);
   const peak1 = out.peak?.avx512?.t1?.median, peak2 = out.peak?.avx512?.t2?.median;
   out.gemm1024t2 = at1024?.ours.median ?? null;
-  out.efficiency = at1024 && peak2 ? at1024.ours.median / peak2 : null;
-  printTable('FMA peak beside the 2-thread GEMM at n=1024 (target: >= 80 % of the 2-thread peak)',
+  // The target's peak: the 2-thread reading, but never below twice the 1-core one. Two
+  // threads on two cores cannot be worth less; a lower reading means the other core was
+  // busy while peak.c ran (seen: 211 GFLOP/s against 2 x 159), and dividing by it would
+  // flatter the GEMM.
+  out.peakTarget = peak2 || peak1 ? Math.max(peak2 ?? 0, 2 * (peak1 ?? 0)) : null;
+  out.peakDisturbed = Boolean(peak1 && peak2 && peak2 < 1.8 * peak1);
+  out.efficiency = at1024 && out.peakTarget ? at1024.ours.median / out.peakTarget : null;
+  if (out.peakDisturbed) out.notes.push(`the 2-thread FMA peak (${fmt(peak2)}) is below 1.8 x the 1-core peak (${fmt(peak1)}): another load shared the cores while peak.c ran; the target uses 2 x the 1-core peak`);
+  printTable('FMA peak beside the 2-thread GEMM at n=1024 (target: >= 80 % of the 2-core peak)',
     ['figure', 'GFLOP/s'],
     [['AVX-512 FMA peak, 1 core (peak.c, median)', fmt(peak1)],
       ['AVX-512 FMA peak, 2 threads', fmt(peak2)],
       ['AVX2 FMA peak, 1 core', fmt(out.peak?.avx2?.t1?.median)],
       ['myelin sgemm 1024, 2 threads', fmt(out.gemm1024t2)],
       ['OpenBLAS sgemm 1024, 2 threads', fmt(at1024?.openblas?.median)],
-      ['myelin / 2-thread peak (the target)', out.efficiency ? `${(100 * out.efficiency).toFixed(1)} %` : '-'],
+      ['peak for the target: max(2-thread, 2 x 1-core)', fmt(out.peakTarget)],
+      ['myelin / that peak (the target)', out.efficiency ? `${(100 * out.efficiency).toFixed(1)} %` : '-'],
       ['myelin / (2 x 1-core peak)', out.gemm1024t2 && peak1 ? `${((100 * out.gemm1024t2) / (2 * peak1)).toFixed(1)} %` : '-']]);
   if (out.worst.length) {
     printTable('GEMM: worst ratio myelin / OpenBLAS per thread count (target: >= 1.0 at every shape)',
