@@ -44,11 +44,6 @@ inline void cpu_relax() {
 // spin yields to any other thread that wants the core, and sleeps once one has taken it
 // (as libgomp cuts its spin when threads outnumber cores): a 5 ms spin beside another
 // busy process on 2 cores made a timer-lag test of train.fit fail.
-// Spinning past this yields the core to any other runnable thread between checks; a
-// yield that lasts longer than kYieldTaken means another thread ran, and the spin ends.
-constexpr auto kSpinBeforeYield = std::chrono::microseconds(200);
-constexpr auto kYieldTaken = std::chrono::microseconds(50);
-
 std::chrono::microseconds spin_before_sleep() {
   static const std::chrono::microseconds value = [] {
     if (const char* env = std::getenv("MYELIN_POOL_SPIN_US")) {
@@ -60,6 +55,11 @@ std::chrono::microseconds spin_before_sleep() {
   }();
   return value;
 }
+
+// Spinning past this yields the core to any other runnable thread between checks; a
+// yield that lasts longer than kYieldTaken means another thread ran, and the spin ends.
+constexpr auto kSpinBeforeYield = std::chrono::microseconds(200);
+constexpr auto kYieldTaken = std::chrono::microseconds(50);
 
 // Reads "quota period" from cgroup v2 cpu.max or v1 cfs files; 0 when unlimited/absent.
 size_t cgroup_cpu_limit() {
@@ -225,16 +225,16 @@ class ThreadPool {
         if (stopping_.load(std::memory_order_relaxed)) return;
         cpu_relax();
         if ((++spins & 63) != 0) continue;
-        auto now = std::chrono::steady_clock::now();
+        const auto now = std::chrono::steady_clock::now();
         // Past the first stretch the spin offers the core to any other thread that wants it
         // (V8's GC helpers, other processes). When one took it (the yield lasted), the core
         // is contended: spinning on would slow that thread down, so sleep now.
+        bool contended = false;
         if (now > yield_after && now <= spin_end) {
           std::this_thread::yield();
-          const auto back = std::chrono::steady_clock::now();
-          if (back - now > kYieldTaken) now = spin_end + kYieldTaken;
+          contended = std::chrono::steady_clock::now() - now > kYieldTaken;
         }
-        if (now > spin_end) {
+        if (contended || now > spin_end) {
           std::unique_lock<std::mutex> lock(mutex_);
           sleepers_.fetch_add(1, std::memory_order_relaxed);
           wake_.wait(lock, [&] {

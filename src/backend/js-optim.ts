@@ -3,21 +3,18 @@ import type { OptimizerKernels } from './backend.js';
 type SingleKernels = Pick<OptimizerKernels, 'adamUpdate' | 'sgdUpdate'>;
 
 /** The Many forms as a loop of single-array calls: the js backend's, and native's fallback. */
-export function manyFromSingle(kernels: () => SingleKernels): Pick<OptimizerKernels, 'adamUpdateMany' | 'sgdUpdateMany'> {
+export function manyFromSingle(k: SingleKernels): Pick<OptimizerKernels, 'adamUpdateMany' | 'sgdUpdateMany'> {
   return {
     adamUpdateMany(ws, gs, ms, vs, vmaxs, c) {
-      const k = kernels();
       for (let i = 0; i < ws.length; i++) k.adamUpdate(ws[i], gs[i], ms[i], vs[i], vmaxs ? vmaxs[i] : null, c);
     },
     sgdUpdateMany(ws, gs, bufs, c) {
-      const k = kernels();
       for (let i = 0; i < ws.length; i++) k.sgdUpdate(ws[i], gs[i], bufs ? bufs[i] : null, c);
     },
   };
 }
 
-/** The optimizer inner loops in TypeScript: the reference the native ones are tested against. */
-export const jsOptimizerKernels: OptimizerKernels = {
+const single: SingleKernels = {
   /**
    * PyTorch 1.13's Adam: g' = ±g + l2·w, m = β1m + (1-β1)g', v = β2v + (1-β2)g'²,
    * v̂ = max(vmax, v) under amsgrad, w = w·shrink - stepSize·m / (√v̂/√(1-β2^t) + eps).
@@ -52,5 +49,7 @@ export const jsOptimizerKernels: OptimizerKernels = {
       w[i] -= lr * d;
     }
   },
-  ...manyFromSingle(() => jsOptimizerKernels),
 };
+
+/** The optimizer inner loops in TypeScript: the reference the native ones are tested against. */
+export const jsOptimizerKernels: OptimizerKernels = { ...single, ...manyFromSingle(single) };

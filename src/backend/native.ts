@@ -120,21 +120,22 @@ export interface NativeOptimizerExports {
 }
 
 export function nativeOptimizerKernels(addon: NativeOptimizerExports): OptimizerKernels {
-  const kernels: OptimizerKernels = {
+  const single = {
     adamUpdate: (w, g, m, v, vmax, c) =>
       addon.adamUpdate(w, g, m, v, vmax, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign),
     sgdUpdate: (w, g, buf, c) =>
       addon.sgdUpdate(w, g, buf, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first),
-    ...manyFromSingle(() => kernels),
-  };
+  } satisfies Pick<OptimizerKernels, 'adamUpdate' | 'sgdUpdate'>;
+  const loops = manyFromSingle(single);
   const adamMany = addon.adamUpdateMany, sgdMany = addon.sgdUpdateMany;
-  if (adamMany) {
-    kernels.adamUpdateMany = (ws, gs, ms, vs, vmaxs, c) =>
-      adamMany(ws, gs, ms, vs, vmaxs, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign);
-  }
-  if (sgdMany) {
-    kernels.sgdUpdateMany = (ws, gs, bufs, c) =>
-      sgdMany(ws, gs, bufs, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first);
-  }
-  return kernels;
+  return {
+    ...single,
+    adamUpdateMany: adamMany
+      ? (ws, gs, ms, vs, vmaxs, c) =>
+        adamMany(ws, gs, ms, vs, vmaxs, c.stepSize, c.bc2Sqrt, c.beta1, c.beta2, c.eps, c.l2, c.shrink, c.sign)
+      : loops.adamUpdateMany,
+    sgdUpdateMany: sgdMany
+      ? (ws, gs, bufs, c) => sgdMany(ws, gs, bufs, c.lr, c.momentum, c.dampening, c.weightDecay, c.sign, c.nesterov, c.first)
+      : loops.sgdUpdateMany,
+  };
 }

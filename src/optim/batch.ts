@@ -4,8 +4,8 @@ import type { DType, Storage } from '../dtype.js';
 interface Batch<C> {
   coefficients: C;
   dtype: DType;
-  /** Which of the optional arrays (vmax, the momentum buffer) the parameters have. */
-  present: boolean[];
+  /** Bit k set when the parameters have array k (vmax, the momentum buffer are optional). */
+  present: number;
   lists: Storage[][];
 }
 
@@ -20,15 +20,11 @@ export class UpdateBatches<C> {
 
   /** Queues one parameter's arrays; `arrays[0]` is the parameter's data, null marks an absent optional array. */
   add(coefficients: C, dtype: DType, arrays: readonly (Storage | null)[]): void {
-    let batch: Batch<C> | undefined;
-    for (const b of this.batches) {
-      if (b.coefficients === coefficients && b.dtype === dtype && b.present.every((p, k) => p === (arrays[k] !== null))) {
-        batch = b;
-        break;
-      }
-    }
+    let present = 0;
+    for (let k = 0; k < arrays.length; k++) if (arrays[k] !== null) present |= 1 << k;
+    let batch = this.batches.find((b) => b.coefficients === coefficients && b.dtype === dtype && b.present === present);
     if (batch === undefined) {
-      batch = { coefficients, dtype, present: arrays.map((a) => a !== null), lists: arrays.map(() => []) };
+      batch = { coefficients, dtype, present, lists: arrays.map(() => []) };
       this.batches.push(batch);
     }
     for (let k = 0; k < arrays.length; k++) if (arrays[k] !== null) batch.lists[k].push(arrays[k]!);
@@ -43,7 +39,7 @@ export class UpdateBatches<C> {
     const batches = this.batches;
     this.batches = [];
     for (const b of batches) {
-      const lists = b.lists.map((l, k) => (b.present[k] ? l : null));
+      const lists = b.lists.map((l, k) => (b.present & (1 << k) ? l : null));
       if (!sharesBuffer(b.lists[0])) {
         run(b.coefficients, lists);
         continue;
