@@ -11,7 +11,8 @@ export const PYTHON = '/usr/bin/python3';
 // Core names OpenBLAS falls back to when it does not know the CPU model.
 const GENERIC = new Set(['Prescott', 'Core2', 'Nehalem', 'Katmai', 'Northwood', 'Dunnington', 'Penryn']);
 
-function cpuFlags() {
+/** The CPU's feature flags from /proc/cpuinfo (empty where there is none). */
+export function cpuFlags() {
   try {
     const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:\s*(.+)$/m);
     return new Set(m ? m[1].split(/\s+/) : []);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.mjs';
-import { openblasPeerEnv, PYTHON } from './openblas.mjs';
+import { cpuFlags, openblasPeerEnv, PYTHON } from './openblas.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export { PYTHON };
@@ -39,10 +39,27 @@ export function stagePeers(src, quietWaitS) {
   }
   patch(join(dir, 'loadmon.mjs'), 'const t0 = Date.now();',
     'maxWaitS = Math.min(maxWaitS, Number(process.env.LOADMON_MAX_WAIT ?? maxWaitS)); const t0 = Date.now();');
-  patch(join(dir, 'peak.c'), 'wait_quiet(60)', 'wait_quiet(PEAK_QUIET_WAIT)');
+  stagePeak(join(dir, 'peak.c'));
   // PyTorch's fp32 matmul is OpenBLAS: it gets the same core type as the GEMM peer.
   const env = { LOADMON_MAX_WAIT: String(quietWaitS), ...openblasPeerEnv().env };
   return { dir, env, quietWaitS, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * peak.c measures AVX-512 and AMX unconditionally, which dies of SIGILL on CPUs without them
+ * (AMD Zen 3, say). The copy gets guards so that runPeak builds only what the CPU runs:
+ * PEAK_AVX512 and PEAK_AMX (0 or 1) select the parts, PEAK_QUIET_WAIT caps the quiet-wait.
+ * The file must not be built with -mavx512f on such CPUs at all: GCC then uses EVEX
+ * encodings in ordinary code too.
+ */
+function stagePeak(path) {
+  patch(path, 'wait_quiet(60)', 'wait_quiet(PEAK_QUIET_WAIT)');
+  patch(path, 'FMA_KERNEL(fma512, __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16, CV)',
+    '#if PEAK_AVX512\nFMA_KERNEL(fma512, __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16, CV)\n#else\n#define fma512 fma256\n#endif');
+  patch(path, 'for (int v = 0; v < 2; v++)', 'for (int v = PEAK_AVX512 ? 0 : 1; v < 2; v++)');
+  patch(path, '// ---- AMX ----', '#if PEAK_AMX\n// ---- AMX ----');
+  patch(path, 'int main(int argc', '#endif\nint main(int argc');
+  patch(path, '  amx(reps);', '#if PEAK_AMX\n  amx(reps);\n#endif');
 }
 
 /**
@@ -61,7 +78,10 @@ export async function runTorchMlp(peers, { threads, blasThreads, epochs, smallEp
 /** Compiles peak.c (gcc, as the peers' README says) and runs it; FMA GFLOP/s by ISA and threads. */
 export async function runPeak(peers, reps) {
   const bin = join(peers.dir, 'peak');
-  const cc = await runChild('gcc', ['-O2', '-mavx512f', '-mavx2', '-mfma', '-mamx-tile', '-mamx-bf16', '-pthread',
+  const flags = cpuFlags();
+  const avx512 = flags.has('avx512f'), amx = flags.has('amx_tile') && flags.has('amx_bf16');
+  const cc = await runChild('gcc', ['-O2', ...(avx512 ? ['-mavx512f'] : []), '-mavx2', '-mfma',
+    ...(amx ? ['-mamx-tile', '-mamx-bf16'] : []), '-pthread', `-DPEAK_AVX512=${avx512 ? 1 : 0}`, `-DPEAK_AMX=${amx ? 1 : 0}`,
     `-DPEAK_QUIET_WAIT=${peers.quietWaitS}`, 'peak.c', '-o', bin], { cwd: peers.dir, prefix: '    gcc| ' });
   if (cc.code !== 0) return { error: `gcc failed: ${cc.stderr.split('\n')[0]}` };
   const r = await runChild(bin, [String(reps)], { cwd: peers.dir, prefix: '    peak| ' });
@@ -72,6 +92,9 @@ export async function runPeak(peers, reps) {
   for (const m of r.stdout.matchAll(/^(AVX-512|AVX2)\s+(\d) thread\(s\): median\s+([\d.]+) GFLOP\/s \(min\s+([\d.]+), max\s+([\d.]+)\)/gm)) {
     out[m[1] === 'AVX-512' ? 'avx512' : 'avx2'][`t${m[2]}`] = { median: +m[3], min: +m[4], max: +m[5] };
   }
+  // The widest vectors the CPU has: the peak a GEMM on this machine can aim at.
+  out.isa = out.avx512.t1 ? 'AVX-512' : 'AVX2';
+  out.best = out.avx512.t1 ? out.avx512 : out.avx2;
   return out;
 }
 

@@ -17,9 +17,9 @@ function targetRows(o, { gemm, ops, mlp }) {
       `${fmt(w.theirs)} (OpenBLAS)`, `${w.ratio.toFixed(2)}x; ${w.passing}/${w.count} shapes pass`, verdict(w.ratio >= 1)]);
   }
   if (!gemm?.worst?.length) rows.push(['sgemm >= 1.0x OpenBLAS at every shape', '-', '-', '-', 'n/a']);
-  const peak2 = gemm?.peak?.avx512?.t2?.median;
+  const peak2 = gemm?.peak?.best?.t2?.median;
   rows.push(['sgemm 2 threads at 1024 >= 80 % of FMA peak', `${fmt(gemm?.gemm1024t2)} GFLOP/s`,
-    `${fmt(gemm?.peakTarget ?? peak2)} GFLOP/s peak (2 threads ${fmt(peak2)}; ${fmt(gemm?.peak?.avx512?.t1?.median)}/core${gemm?.peakDisturbed ? '; 2-thread reading disturbed' : ''})`,
+    `${fmt(gemm?.peakTarget ?? peak2)} GFLOP/s peak (2 threads ${fmt(peak2)}; ${fmt(gemm?.peak?.best?.t1?.median)}/core, ${gemm?.peak?.isa ?? '-'}${gemm?.peakDisturbed ? '; 2-thread reading disturbed' : ''})`,
     gemm?.efficiency ? `${(100 * gemm.efficiency).toFixed(1)} %` : '-', verdict(gemm?.efficiency ? gemm.efficiency >= 0.8 : null)]);
   const ours = mlp?.ours, bb = mlp?.bestBig, bs = mlp?.bestSmall;
   const speed = (label, mine, peer, cfg, target) => {
