@@ -113,7 +113,7 @@ void check_grid(Failures& f, Isa isa) {
 template <typename T>
 void check_ukernel(Failures& f, Isa isa, const GemmKernelConfig<T>& cfg) {
   const size_t mr = cfg.mr, nr = cfg.nr, ldc = nr + 5;
-  for (size_t kc : {size_t(1), size_t(3), size_t(64)}) {
+  for (size_t kc : {size_t(1), size_t(3), size_t(7), size_t(64)}) {
     std::vector<T> a = random_vector<T>(mr * kc, 11 + kc), b = random_vector<T>(nr * kc, 12 + kc);
     for (size_t rows = 1; rows <= mr; ++rows) {
       for (size_t cols = 1; cols <= nr; cols += (cols < 3 || cols + 2 > nr) ? 1 : nr / 3) {
