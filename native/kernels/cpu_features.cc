@@ -1,5 +1,7 @@
 #include "cpu_features.h"
 
+#include <unistd.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #include <cstdint>
@@ -59,6 +61,15 @@ Isa detect_best_isa() {
 #else
 Isa detect_best_isa() { return Isa::scalar; }
 #endif
+
+size_t l2_cache_bytes(size_t fallback) {
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+  const long bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  // Virtual machines sometimes report 0 or absurd sizes; accept 64 KiB .. 64 MiB.
+  if (bytes >= (64L << 10) && bytes <= (64L << 20)) return static_cast<size_t>(bytes);
+#endif
+  return fallback;
+}
 
 std::vector<Isa> available_isas() {
   std::vector<Isa> out;
