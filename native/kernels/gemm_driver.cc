@@ -142,6 +142,26 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
   }
 }
 
+// A * B^T by dot products (no packing), split over N in blocks of 4 columns; the
+// epilogue runs on each thread's columns once they are done.
+template <typename T>
+void gemm_dot_nt(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
+  constexpr size_t kCols = 4;
+  const size_t blocks = ceil_div(g.n, kCols), tasks = std::min(threads, blocks);
+  auto run = [&](size_t t) {
+    const size_t j0 = std::min(g.n, blocks * t / tasks * kCols);
+    const size_t j1 = std::min(g.n, blocks * (t + 1) / tasks * kCols);
+    if (j0 >= j1) return;
+    dot(g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc, 0, g.m, j0, j1);
+    if (g.epilogue) apply_epilogue(g, g.c + j0, g.m, j1 - j0, j0);
+  };
+  if (tasks <= 1) {
+    run(0);
+  } else {
+    parallel_for(tasks, run);
+  }
+}
+
 // Share of `panels` tiles that the busiest of `threads` threads gets, as a fraction of
 // perfect balance.
 double balance(size_t panels, size_t threads) {
@@ -160,6 +180,11 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
                        static_cast<double>(g.k);
   const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
+  if (set.dot_nt != nullptr && g.trans_b && !g.trans_a &&
+      (g.m <= set.dot_nt_max_m || (g.n <= 16 && g.m <= 4 * set.dot_nt_max_m))) {
+    gemm_dot_nt(g, set.dot_nt, threads);
+    return;
+  }
   const size_t panels_m = ceil_div(g.m, cfg.mr), panels_n = ceil_div(g.n, cfg.nr);
   if (threads <= 1 || (panels_m < 2 && panels_n < 2)) {
     gemm_block_range(g, cfg, 0, g.m, 0, g.n);

@@ -34,12 +34,26 @@ struct GemmKernelConfig {
   GemmUkernelDirectA<T> ukernel_direct_a = nullptr;  // optional
 };
 
+// C = alpha * A * B^T + beta * C for rows [i0, i1) and columns [j0, j1) of C, with A
+// (m x k) and B (n x k) both row-major: each C element is one dot product along k, so
+// nothing is packed. For a small m, packing B^T costs about as much as the product (the
+// forward pass of a Linear layer at batch 32: B is the weight, read once per row panel).
+// Each element's sum runs in a fixed order (8 partial sums, then a fixed reduction), so
+// its bits do not depend on the range it was computed in.
+template <typename T>
+using GemmDotNt = void (*)(size_t k, T alpha, const T* a, size_t lda, const T* b, size_t ldb,
+                           T beta, T* c, size_t ldc, size_t i0, size_t i1, size_t j0, size_t j1);
+
 // `wide` is the main kernel; `narrow` (a smaller NR and larger MR) serves problems
 // with n <= narrow.nr, such as a 10-class output layer, without computing mostly padding.
 template <typename T>
 struct GemmKernelSet {
   GemmKernelConfig<T> wide;
   GemmKernelConfig<T> narrow;
+  // Optional; used for A * B^T with m <= dot_nt_max_m, or n <= 16 and m <= 4 * dot_nt_max_m
+  // (a narrow output: the packed kernels compute mostly padding there).
+  GemmDotNt<T> dot_nt = nullptr;
+  size_t dot_nt_max_m = 0;
 };
 
 GemmKernelSet<float> f32_gemm_kernels_scalar();
