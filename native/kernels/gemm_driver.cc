@@ -9,6 +9,7 @@
 //       jr over NC by NR B micro-panels stream from L2; micro-kernel writes one C tile
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "aligned_buffer.h"
 #include "fp_mode.h"
@@ -162,6 +163,16 @@ void gemm_dot_nt(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
   }
 }
 
+// Elements from the start of a C row to the next cache-line boundary when every row has
+// the same offset within a line (ldc a whole number of lines), else 0.
+template <typename T>
+size_t line_shift(const T* c, size_t ldc) {
+  constexpr size_t kLine = 64;
+  const uintptr_t addr = reinterpret_cast<uintptr_t>(c);
+  if ((ldc * sizeof(T)) % kLine != 0 || addr % sizeof(T) != 0) return 0;
+  return (kLine - addr % kLine) % kLine / sizeof(T);
+}
+
 // Share of `panels` tiles that the busiest of `threads` threads gets, as a fraction of
 // perfect balance.
 double balance(size_t panels, size_t threads) {
@@ -211,9 +222,18 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   const size_t tile = split_m ? cfg.mr : cfg.nr;
   const size_t extent = split_m ? g.m : g.n;
   const size_t tasks = std::min(threads, panels);
+  // Splitting N, the threads write different columns of the same C rows. Where C's rows
+  // all start at the same offset within a cache line, the boundaries move by that offset
+  // so that no line of C is written by two threads (it would bounce between the cores'
+  // caches on every tile written beside a boundary, once per K block).
+  const size_t shift = split_m ? 0 : line_shift(g.c, g.ldc);
+  auto boundary = [&](size_t t) {
+    if (t == 0) return size_t(0);
+    if (t == tasks) return extent;
+    return std::min(extent, panels * t / tasks * tile + shift);
+  };
   parallel_for(tasks, [&](size_t t) {
-    const size_t begin = std::min(extent, panels * t / tasks * tile);
-    const size_t end = std::min(extent, panels * (t + 1) / tasks * tile);
+    const size_t begin = boundary(t), end = boundary(t + 1);
     if (begin >= end) return;
     if (split_m) {
       gemm_block_range(g, cfg, begin, end, 0, g.n);
