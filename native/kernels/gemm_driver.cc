@@ -73,6 +73,30 @@ void scale_c(const GemmArgs<T>& g) {
   if (g.epilogue) apply_epilogue(g, g.c, g.m, g.n, 0);
 }
 
+// The tiles of C rows [i0, i0 + rows) x columns [jc, jc + nc) for one K block: A from its
+// packed panels (a_pack, MR x kc each) or, when a_pack is null, read in place; B from its
+// packed block. The epilogue follows each tile of the last K block while it is in L1.
+template <typename T>
+void compute_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const T* a_pack, size_t i0,
+                   size_t rows, size_t pc, size_t kc, size_t jc, size_t nc, const T* b_pack, T beta,
+                   bool last_k_block) {
+  const size_t mr = cfg.mr, nr = cfg.nr;
+  for (size_t ir = 0; ir < rows; ir += mr) {
+    const size_t tile_rows = std::min(mr, rows - ir);
+    for (size_t jr = 0; jr < nc; jr += nr) {
+      const size_t cols = std::min(nr, nc - jr);
+      T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
+      if (a_pack == nullptr) {
+        cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + pc, g.lda, b_pack + jr * kc, c, g.ldc,
+                             tile_rows, cols, g.alpha, beta);
+      } else {
+        cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, beta);
+      }
+      if (last_k_block && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
+    }
+  }
+}
+
 // Computes C[i_begin..i_end, j_begin..j_end) completely, on the calling thread.
 template <typename T>
 void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t i_begin,
@@ -99,15 +123,7 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
       for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
         const size_t nc = std::min(cfg.nc, j_end - jc);
         pack_b_panels(g.trans_b, g.b, g.ldb, pc, kc, jc, nc, nr, b_pack);
-        for (size_t ir = 0; ir < m_range; ir += mr) {
-          const size_t rows = std::min(mr, m_range - ir);
-          for (size_t jr = 0; jr < nc; jr += nr) {
-            const size_t cols = std::min(nr, nc - jr);
-            T* c = g.c + (i_begin + ir) * g.ldc + jc + jr;
-            cfg.ukernel(kc, a_strip + ir * kc, b_pack + jr * kc, c, g.ldc, rows, cols, g.alpha, beta);
-            if (last_k_block && g.epilogue) apply_epilogue(g, c, rows, cols, jc + jr);
-          }
-        }
+        compute_tiles(g, cfg, a_strip, i_begin, m_range, pc, kc, jc, nc, b_pack, beta, last_k_block);
       }
     }
     return;
@@ -123,21 +139,8 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
       for (size_t ic = i_begin; ic < i_end; ic += cfg.mc) {
         const size_t mc = std::min(cfg.mc, i_end - ic);
         if (!direct_a) pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kc, mr, a_pack);
-        for (size_t ir = 0; ir < mc; ir += mr) {
-          const size_t rows = std::min(mr, mc - ir);
-          for (size_t jr = 0; jr < nc; jr += nr) {
-            const size_t cols = std::min(nr, nc - jr);
-            T* c = g.c + (ic + ir) * g.ldc + jc + jr;
-            if (direct_a) {
-              cfg.ukernel_direct_a(kc, g.a + (ic + ir) * g.lda + pc, g.lda, b_pack + jr * kc, c,
-                                   g.ldc, rows, cols, g.alpha, beta);
-            } else {
-              cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, rows, cols, g.alpha,
-                          beta);
-            }
-            if (last_k_block && g.epilogue) apply_epilogue(g, c, rows, cols, jc + jr);
-          }
-        }
+        compute_tiles(g, cfg, direct_a ? nullptr : a_pack, ic, mc, pc, kc, jc, nc, b_pack, beta,
+                      last_k_block);
       }
     }
   }

@@ -17,9 +17,9 @@ namespace {
 // (A not transposed, B transposed): an 8x8 float or 4x4 double block read row by row,
 // written column by column. dst[p*ds + r] = src[r*rs + p]. AVX2 only, so AVX-512
 // machines use them too (a pure copy: same bits as the scalar loop).
-__attribute__((target("avx2"))) void transpose_block(const float* src, size_t rs, float* dst, size_t ds) {
-  __m256 r[8], t[8];
-  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * rs);
+// Rows r[0..7] of an 8x8 float block in, its columns out: col[p] holds element p of each row.
+__attribute__((target("avx2"), always_inline)) inline void transpose8x8(__m256 (&r)[8], __m256 (&col)[8]) {
+  __m256 t[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // 0 0' 1 1' | 4 4' 5 5'
     t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // 2 2' 3 3' | 6 6' 7 7'
@@ -31,9 +31,16 @@ __attribute__((target("avx2"))) void transpose_block(const float* src, size_t rs
     r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0xEE);
   }
   for (int p = 0; p < 4; ++p) {
-    _mm256_storeu_ps(dst + p * ds, _mm256_permute2f128_ps(r[p], r[p + 4], 0x20));
-    _mm256_storeu_ps(dst + (p + 4) * ds, _mm256_permute2f128_ps(r[p], r[p + 4], 0x31));
+    col[p] = _mm256_permute2f128_ps(r[p], r[p + 4], 0x20);
+    col[p + 4] = _mm256_permute2f128_ps(r[p], r[p + 4], 0x31);
   }
+}
+
+__attribute__((target("avx2"))) void transpose_block(const float* src, size_t rs, float* dst, size_t ds) {
+  __m256 r[8], col[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * rs);
+  transpose8x8(r, col);
+  for (int p = 0; p < 8; ++p) _mm256_storeu_ps(dst + p * ds, col[p]);
 }
 
 __attribute__((target("avx2"))) void transpose_block(const double* src, size_t rs, double* dst, size_t ds) {
@@ -53,24 +60,10 @@ __attribute__((target("avx2"))) void transpose_block(const double* src, size_t r
 // 4 + 2 so nothing is written past the 6 x 8 block. Before it, 6-row panels went through
 // 4x4 blocks plus a scalar loop for rows 4-5: 13 % of a 1024^3 GEMM on Zen 3.
 __attribute__((target("avx2"))) void transpose_block_6x8(const float* src, size_t rs, float* dst) {
-  __m256 r[8], t[8];
+  __m256 r[8], col[8];
   for (int i = 0; i < 6; ++i) r[i] = _mm256_loadu_ps(src + i * rs);
   r[6] = r[7] = _mm256_setzero_ps();
-  for (int i = 0; i < 8; i += 2) {
-    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-  }
-  for (int h = 0; h < 8; h += 4) {
-    r[h + 0] = _mm256_shuffle_ps(t[h + 0], t[h + 2], 0x44);
-    r[h + 1] = _mm256_shuffle_ps(t[h + 0], t[h + 2], 0xEE);
-    r[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0x44);
-    r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0xEE);
-  }
-  __m256 col[8];
-  for (int p = 0; p < 4; ++p) {
-    col[p] = _mm256_permute2f128_ps(r[p], r[p + 4], 0x20);
-    col[p + 4] = _mm256_permute2f128_ps(r[p], r[p + 4], 0x31);
-  }
+  transpose8x8(r, col);
   for (int p = 0; p < 7; ++p) _mm256_storeu_ps(dst + p * 6, col[p]);
   _mm_storeu_ps(dst + 42, _mm256_castps256_ps128(col[7]));
   _mm_storel_pi(reinterpret_cast<__m64*>(dst + 46), _mm256_extractf128_ps(col[7], 1));
