@@ -112,4 +112,21 @@ describe.runIf(hasNative)('native GEMM against the TypeScript reference', () => 
     expect(() => (addon.gemmBatched as (...a: unknown[]) => void)(false, false, 2, 2, 2, 1, f, 2, 4, f, 2, 4, 0, f, 2, 4, 5)).toThrow(/gemmBatched/);
     expect(() => addon.setNumThreads(0)).toThrow(/setNumThreads/);
   });
+
+  test('prefetchRows is a hint with the checks of takeRows: never reads outside src', () => {
+    const src = Float32Array.from({ length: 40 }, (_, i) => i), before = src.slice();
+    const call = (...args: unknown[]) => () => (addon.prefetchRows as (...a: unknown[]) => void)(...args);
+    expect(call(src, 4, Int32Array.from([0, 9, 3]))()).toBeUndefined();
+    expect(call(new Float64Array(8), 2, Int32Array.from([3]))()).toBeUndefined();
+    expect(call(src, 4, new Int32Array(0))()).toBeUndefined();
+    expect(src).toEqual(before);
+    expect(call(src, 4, Int32Array.from([10]))).toThrow('prefetchRows: indices[0] = 10 is outside [0, 10) (src holds 10 rows of 4)');
+    expect(call(src, 4, Int32Array.from([2, -1]))).toThrow(/prefetchRows: indices\[1\] = -1 is outside/);
+    expect(call(src, 4, [1, 2])).toThrow(/prefetchRows/);
+    expect(call([1, 2], 1, Int32Array.from([0]))).toThrow(/prefetchRows/);
+    expect(call(src, -1, Int32Array.from([0]))).toThrow(/prefetchRows/);
+    expect(call(src, 4)).toThrow(/prefetchRows/);
+    // The js backend has nothing to do for the hint.
+    expect(jsBackend.prefetchRows(src, 4, Int32Array.from([10]))).toBeUndefined();
+  });
 });

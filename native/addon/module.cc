@@ -73,6 +73,10 @@
 //    *  index must lie in [0, src.length / rowSize). src and out share one dtype. */
 //   export function takeRows(src: FloatArray, rowSize: number, indices: Int32Array,
 //                            out: FloatArray): void;
+//
+//   /** Starts fetching those rows into the CPU caches (a hint for the next takeRows); the
+//    *  same index checks. */
+//   export function prefetchRows(src: FloatArray, rowSize: number, indices: Int32Array): void;
 #include <napi.h>
 
 #include <cstdlib>

@@ -24,6 +24,20 @@ void gather_rows(const T* src, size_t row_size, const int32_t* indices, size_t c
   });
 }
 
+template <typename T>
+void prefetch_rows(const T* src, size_t row_size, const int32_t* indices, size_t count) {
+  constexpr size_t kLine = 64;
+  const size_t bytes = row_size * sizeof(T);
+  for (size_t i = 0; i < count; ++i) {
+    const char* row = reinterpret_cast<const char*>(src + static_cast<size_t>(indices[i]) * row_size);
+    // One prefetch per cache line the row touches, the last one included.
+    const char* first = row - reinterpret_cast<uintptr_t>(row) % kLine;
+    for (const char* p = first; p < row + bytes; p += kLine) __builtin_prefetch(p, 0, 3);
+  }
+}
+
+template void prefetch_rows<float>(const float*, size_t, const int32_t*, size_t);
+template void prefetch_rows<double>(const double*, size_t, const int32_t*, size_t);
 template void gather_rows<float>(const float*, size_t, const int32_t*, size_t, float*);
 template void gather_rows<double>(const double*, size_t, const int32_t*, size_t, double*);
 

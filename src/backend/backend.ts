@@ -64,6 +64,8 @@ export interface Backend {
     outShape: readonly number[]): void;
   /** out[i·rowSize ..] = x[indices[i]·rowSize ..] for each i: a batch of whole rows (indices already checked). */
   takeRows(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
+  /** A hint that takeRows(x, rowSize, indices, ..) comes soon: start fetching those rows (indices already checked). */
+  prefetchRows(x: Storage, rowSize: number, indices: Int32Array): void;
 }
 
 // ---------------------------------------------------------------- fused nn kernels

@@ -232,6 +232,9 @@ export const jsBackend: Backend = {
     });
   },
 
+  // Plain JavaScript cannot ask for a cache line; the hint does nothing here.
+  prefetchRows() {},
+
   takeRows(x, rowSize, indices, out) {
     for (let i = 0; i < indices.length; i++) {
       const r = indices[i];

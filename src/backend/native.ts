@@ -17,6 +17,7 @@ export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports 
   info(): { isa: string; threads: number; available: string[] };
   /** Absent from builds before it; then the TypeScript loop runs. */
   takeRows?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
+  prefetchRows?(x: Storage, rowSize: number, indices: Int32Array): void;
   setNumThreads(n: number): void;
 }
 
@@ -65,6 +66,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     gemm: addon.gemm,
     gemmBatched: addon.gemmBatched,
     ...(addon.takeRows ? { takeRows: addon.takeRows } : {}),
+    ...(addon.prefetchRows ? { prefetchRows: addon.prefetchRows } : {}),
     ...nativeFusedKernels(addon),
     ...nativeOptimizerKernels(addon),
   };

@@ -12,6 +12,11 @@ export interface Dataset<Y extends Labels = Labels> {
   readonly length: number;
   /** The examples at `indices`, stacked: `[x rows, y rows]`. */
   getBatch(indices: ArrayLike<number>): [Tensor, Y];
+  /**
+   * Optional hint: `getBatch(indices)` comes next. The DataLoader gives it the next batch's
+   * indices before handing out the current one, so the rows can arrive while a step runs.
+   */
+  prefetch?(indices: ArrayLike<number>): void;
 }
 
 /** Rows `indices` of `t` (first dimension) as a new tensor. */
@@ -24,6 +29,12 @@ export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const rows = indices instanceof Int32Array ? indices : Int32Array.from(indices);
   getBackend().takeRows(t.data, rowSize, rows, out);
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
+}
+
+/** Starts fetching rows `indices` of `t` into the CPU caches (see Dataset.prefetch). */
+export function prefetchRows(t: Tensor, indices: ArrayLike<number>): void {
+  const rows = indices instanceof Int32Array ? indices : Int32Array.from(indices);
+  getBackend().prefetchRows(t.data, sizeOf(t.shape.slice(1)), rows);
 }
 
 function takeLabels<Y extends Labels>(y: Y, indices: ArrayLike<number>): Y {
@@ -73,6 +84,11 @@ export class TensorDataset<Y extends Labels = Labels> implements Dataset<Y> {
     checkIndices('TensorDataset.getBatch', indices, this.length);
     return [takeRows(this.x, indices), takeLabels(this.y, indices)];
   }
+
+  prefetch(indices: ArrayLike<number>): void {
+    checkIndices('TensorDataset.prefetch', indices, this.length);
+    prefetchRows(this.x, indices);
+  }
 }
 
 /** The examples of `dataset` at `indices`, in that order (what randomSplit returns). */
@@ -91,7 +107,16 @@ export class Subset<Y extends Labels = Labels> implements Dataset<Y> {
   }
 
   getBatch(indices: ArrayLike<number>): [Tensor, Y] {
-    checkIndices('Subset.getBatch', indices, this.length);
-    return this.dataset.getBatch(Int32Array.from({ length: indices.length }, (_, i) => this.indices[indices[i]]));
+    return this.dataset.getBatch(this.inner('Subset.getBatch', indices));
+  }
+
+  prefetch(indices: ArrayLike<number>): void {
+    if (this.dataset.prefetch) this.dataset.prefetch(this.inner('Subset.prefetch', indices));
+  }
+
+  /** The wrapped data set's indices for `indices` of this subset. */
+  private inner(fn: string, indices: ArrayLike<number>): Int32Array {
+    checkIndices(fn, indices, this.length);
+    return Int32Array.from({ length: indices.length }, (_, i) => this.indices[indices[i]]);
   }
 }

@@ -93,6 +93,44 @@ describeBackends('TensorDataset and DataLoader', () => {
     expect(Array.from(yb)).toEqual(firstColumn(xb).map((v) => v % 3));
   });
 
+  it('hands the data set the indices of the next batch before each batch but the last (prefetch)', () => {
+    const inner = dataset();
+    const seen: string[] = [];
+    const spy = {
+      length: inner.length,
+      getBatch: (idx: ArrayLike<number>) => (seen.push(`get ${Array.from(idx)}`), inner.getBatch(idx)),
+      prefetch: (idx: ArrayLike<number>) => seen.push(`prefetch ${Array.from(idx)}`),
+    };
+    const batches = [...new DataLoader(spy, { batchSize: 4 })];
+    expect(seen).toEqual(['get 0,1,2,3', 'prefetch 4,5,6,7', 'get 4,5,6,7', 'prefetch 8,9', 'get 8,9']);
+    expect(batches[2][0].toArray()).toEqual([[8, 80], [9, 90]]);
+    seen.length = 0;
+    [...new DataLoader(spy, { batchSize: 4, dropLast: true })];
+    expect(seen).toEqual(['get 0,1,2,3', 'prefetch 4,5,6,7', 'get 4,5,6,7']);
+    // Shuffled: the prefetched indices are exactly the next batch's.
+    seen.length = 0;
+    [...new DataLoader(spy, { batchSize: 3, shuffle: true, seed: 5 })];
+    for (let i = 1; i + 1 < seen.length; i += 2) expect(seen[i].replace('prefetch', 'get')).toBe(seen[i + 1]);
+    // A data set without the hint is batched as before.
+    expect([...new DataLoader({ length: 10, getBatch: (idx: ArrayLike<number>) => inner.getBatch(idx) }, { batchSize: 4 })].length).toBe(3);
+  });
+
+  it('prefetch on a TensorDataset and a Subset checks indices and changes no batch', () => {
+    const ds = dataset();
+    const before = ds.getBatch([9, 0, 4])[0].toArray();
+    ds.prefetch([9, 0, 4]);
+    expect(ds.getBatch([9, 0, 4])[0].toArray()).toEqual(before);
+    expect(() => ds.prefetch([10])).toThrow('TensorDataset.prefetch: index 10 is out of range for 10 examples');
+    const [, second] = randomSplit(ds, [6, 4], { seed: 1 });
+    const forwarded: number[][] = [];
+    const watched = new TensorDataset(ds.x, ds.y);
+    watched.prefetch = (idx) => forwarded.push(Array.from(idx));
+    const sub = new my.data.Subset(watched, second.indices);
+    sub.prefetch([3, 0]);
+    expect(forwarded).toEqual([[second.indices[3], second.indices[0]]]);
+    expect(() => sub.prefetch([4])).toThrow('Subset.prefetch: index 4 is out of range for 4 examples');
+  });
+
   it('refuses bad input with clear Errors', () => {
     const x = my.zeros([4, 2]);
     expect(() => new TensorDataset(x, new Int32Array(3))).toThrow('TensorDataset: x has 4 examples (shape [4,2]) but y has 3');
