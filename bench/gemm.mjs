@@ -32,6 +32,13 @@ const SHAPES = [ // label, M, K, N, trans ('A': A stored K x M, 'B': B stored N 
   ['bwd dW2 H^T dY 512x128 @ 128x256', 512, 128, 256, 'A'],
   ['bwd dH1 dY W2^T 128x256 @ 256x512', 128, 256, 512, 'B'],
   ['bwd dX dY W1 128x512 @ 512x784', 128, 512, 784, ''],
+  // The same layers as nn.Linear runs them: W is stored [out, in] (PyTorch's layout), so
+  // the forward is X W^T and the weight gradient dY^T X.
+  ['Linear fwd L1 X W1^T 128x784 @ (512x784)^T', 128, 784, 512, 'B'],
+  ['Linear fwd L2 X W2^T 128x512 @ (256x512)^T', 128, 512, 256, 'B'],
+  ['Linear dW1 dY^T X (128x512)^T @ 128x784', 512, 128, 784, 'A'],
+  ['Linear dW2 dY^T H (128x256)^T @ 128x512', 256, 128, 512, 'A'],
+  ['Linear dH1 dY W2 128x256 @ 256x512', 128, 256, 512, ''],
 ];
 
 function parseArgs(argv) {
