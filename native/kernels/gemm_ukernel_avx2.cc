@@ -84,72 +84,12 @@ struct Avx2F64 {
   MYELIN_F32_6X16_ROW(#U "*4(%[a3],%[ld],1)", 8, 9) \
   MYELIN_F32_6X16_ROW(#U "*4(%[a3],%[ld],2)", 10, 11)
 
-// The accumulators live in registers ymm0-ymm11 inside the asm and in `acc` (memory)
-// outside it: an asm statement takes at most 30 operands, too few for 12 read-write
-// vectors and the pointers; 12 loads and 12 stores per tile are ~2 % of a kc = 64 tile.
-#define MYELIN_F32_6X16_ACC(OP)                                                      \
-  OP "0(%[acc]), %%ymm0\n\t" OP "32(%[acc]), %%ymm1\n\t" OP "64(%[acc]), %%ymm2\n\t"    \
-  OP "96(%[acc]), %%ymm3\n\t" OP "128(%[acc]), %%ymm4\n\t" OP "160(%[acc]), %%ymm5\n\t" \
-  OP "192(%[acc]), %%ymm6\n\t" OP "224(%[acc]), %%ymm7\n\t" OP "256(%[acc]), %%ymm8\n\t" \
-  OP "288(%[acc]), %%ymm9\n\t" OP "320(%[acc]), %%ymm10\n\t" OP "352(%[acc]), %%ymm11\n\t"
-#define MYELIN_F32_6X16_STORE_ACC                                                      \
-  "vmovups %%ymm0, 0(%[acc])\n\t vmovups %%ymm1, 32(%[acc])\n\t"                        \
-  "vmovups %%ymm2, 64(%[acc])\n\t vmovups %%ymm3, 96(%[acc])\n\t"                       \
-  "vmovups %%ymm4, 128(%[acc])\n\t vmovups %%ymm5, 160(%[acc])\n\t"                     \
-  "vmovups %%ymm6, 192(%[acc])\n\t vmovups %%ymm7, 224(%[acc])\n\t"                     \
-  "vmovups %%ymm8, 256(%[acc])\n\t vmovups %%ymm9, 288(%[acc])\n\t"                     \
-  "vmovups %%ymm10, 320(%[acc])\n\t vmovups %%ymm11, 352(%[acc])\n\t"
-
-template <bool kDirectA>
-MYELIN_TARGET_AVX2 void f32_6x16_k4_loop(size_t blocks, const float* a, size_t lda,
-                                         const float* b, __m256 (&acc)[6][2]) {
-  const size_t ld_bytes = lda * sizeof(float);
-  const float* a3;
-  if constexpr (kDirectA) {
-    __asm__ volatile(
-        MYELIN_F32_6X16_ACC("vmovups ")
-        "lea (%[a],%[ld],2), %[a3]\n\t"
-        "add %[ld], %[a3]\n\t"
-        "1:\n\t"
-        MYELIN_F32_6X16_DIRECT_STEP(0)
-        MYELIN_F32_6X16_DIRECT_STEP(1)
-        MYELIN_F32_6X16_DIRECT_STEP(2)
-        MYELIN_F32_6X16_DIRECT_STEP(3)
-        "add $16, %[a]\n\t"
-        "add $16, %[a3]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
-        MYELIN_F32_6X16_STORE_ACC
-        : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks), [a3] "=&r"(a3)
-        : [ld] "r"(ld_bytes), [acc] "r"(&acc[0][0])
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-          "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "cc", "memory");
-  } else {
-    (void)a3;
-    (void)ld_bytes;
-    __asm__ volatile(
-        MYELIN_F32_6X16_ACC("vmovups ")
-        "1:\n\t"
-        MYELIN_F32_6X16_PACKED_STEP(0)
-        MYELIN_F32_6X16_PACKED_STEP(1)
-        MYELIN_F32_6X16_PACKED_STEP(2)
-        MYELIN_F32_6X16_PACKED_STEP(3)
-        "add $96, %[a]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
-        MYELIN_F32_6X16_STORE_ACC
-        : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks)
-        : [acc] "r"(&acc[0][0])
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-          "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "cc", "memory");
-  }
-}
-// A whole 6x16 float tile (mr = 6, nr = 16) in one asm statement: zeroed accumulators,
-// the 4-step loop, the 1-step tail, then C = alpha*acc (+ beta*C) stored row by row. The
-// accumulators never leave registers, which spares the 36 memory operations per tile of
-// f32_6x16_k4_loop: 15 % of a tile at kc = 32 (the weight gradient at batch 32).
+// A whole 6x16 float tile in one asm statement: zeroed accumulators (ymm0-11, never
+// leaving registers), the 4-step loop, the 1-step tail, then C = alpha*acc (+ beta*C)
+// stored row by row; the same arithmetic, in the same order, as the intrinsics below.
+// GCC 12 spilled accumulators of the unrolled intrinsics to the stack (the loop then ran
+// at the rolled loop's speed). SETUP, STEP and the A advances per 4 and per 1 step are
+// the only differences between A read in place and A packed.
 #define MYELIN_F32_6X16_STORE_ROW(ADDR, C0, C1)                       \
   "vmulps %%ymm" #C0 ", %%ymm15, %%ymm" #C0 "\n\t"                    \
   "vmulps %%ymm" #C1 ", %%ymm15, %%ymm" #C1 "\n\t"                    \
@@ -157,116 +97,61 @@ MYELIN_TARGET_AVX2 void f32_6x16_k4_loop(size_t blocks, const float* a, size_t l
   "jz 5f\n\t"                                                         \
   "vbroadcastss (%[beta]), %%ymm14\n\t"                               \
   "vfmadd231ps " ADDR ", %%ymm14, %%ymm" #C0 "\n\t"                   \
-  "vfmadd231ps 32+" ADDR ", %%ymm14, %%ymm" #C1 "\n\t"                \
+  "vfmadd231ps 32" ADDR ", %%ymm14, %%ymm" #C1 "\n\t"                 \
   "5:\n\t"                                                            \
   "vmovups %%ymm" #C0 ", " ADDR "\n\t"                                \
-  "vmovups %%ymm" #C1 ", 32+" ADDR "\n\t"
+  "vmovups %%ymm" #C1 ", 32" ADDR "\n\t"
+#define MYELIN_F32_6X16_TILE_ASM(SETUP, STEP, A_ADVANCE4, A_ADVANCE1)                          \
+  __asm__ volatile(                                                                            \
+      "vxorps %%ymm0, %%ymm0, %%ymm0\n\t vxorps %%ymm1, %%ymm1, %%ymm1\n\t"                     \
+      "vxorps %%ymm2, %%ymm2, %%ymm2\n\t vxorps %%ymm3, %%ymm3, %%ymm3\n\t"                     \
+      "vxorps %%ymm4, %%ymm4, %%ymm4\n\t vxorps %%ymm5, %%ymm5, %%ymm5\n\t"                     \
+      "vxorps %%ymm6, %%ymm6, %%ymm6\n\t vxorps %%ymm7, %%ymm7, %%ymm7\n\t"                     \
+      "vxorps %%ymm8, %%ymm8, %%ymm8\n\t vxorps %%ymm9, %%ymm9, %%ymm9\n\t"                     \
+      "vxorps %%ymm10, %%ymm10, %%ymm10\n\t vxorps %%ymm11, %%ymm11, %%ymm11\n\t"               \
+      SETUP                                                                                    \
+      "test %[n], %[n]\n\t jz 2f\n\t"                                                          \
+      "1:\n\t" STEP(0) STEP(1) STEP(2) STEP(3) A_ADVANCE4                                       \
+      "add $256, %[b]\n\t dec %[n]\n\t jnz 1b\n\t"                                             \
+      "2:\n\t test %[r], %[r]\n\t jz 4f\n\t"                                                   \
+      "3:\n\t" STEP(0) A_ADVANCE1 "add $64, %[b]\n\t dec %[r]\n\t jnz 3b\n\t"                   \
+      "4:\n\t vbroadcastss (%[alpha]), %%ymm15\n\t"                                            \
+      "lea (%[c],%[ldc],2), %[c3]\n\t add %[ldc], %[c3]\n\t"                                   \
+      MYELIN_F32_6X16_STORE_ROW("(%[c])", 0, 1)                                                \
+      MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],1)", 2, 3)                                       \
+      MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],2)", 4, 5)                                       \
+      MYELIN_F32_6X16_STORE_ROW("(%[c3])", 6, 7)                                               \
+      MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],1)", 8, 9)                                      \
+      MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],2)", 10, 11)                                    \
+      : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks), [r] "+r"(rest), [a3] "=&r"(a3),            \
+        [c3] "=&r"(c3)                                                                         \
+      : [ld] "r"(ld_bytes), [c] "r"(c), [ldc] "r"(ldc_bytes), [alpha] "r"(&alpha),             \
+        [beta] "r"(&beta), [bnz] "r"(beta_nonzero)                                             \
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",         \
+        "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
 
+// kDirectA: A row i at a + i*lda, all six rows real (mr = 6); else a packed 6-wide panel.
 template <bool kDirectA>
-MYELIN_TARGET_AVX2 void f32_6x16_full_tile(size_t kc, const float* a, size_t lda, const float* b,
-                                           float* c, size_t ldc, float alpha, float beta) {
+MYELIN_TARGET_AVX2 void f32_6x16_tile(size_t kc, const float* a, size_t lda, const float* b,
+                                      float* c, size_t ldc, float alpha, float beta) {
   size_t blocks = kc / 4, rest = kc % 4;
   const size_t ld_bytes = lda * sizeof(float), ldc_bytes = ldc * sizeof(float);
   const size_t beta_nonzero = beta != 0.0f;
   const float* a3;
   float* c3;
   if constexpr (kDirectA) {
-    __asm__ volatile(
-        "vxorps %%ymm0, %%ymm0, %%ymm0\n\t vxorps %%ymm1, %%ymm1, %%ymm1\n\t"
-        "vxorps %%ymm2, %%ymm2, %%ymm2\n\t vxorps %%ymm3, %%ymm3, %%ymm3\n\t"
-        "vxorps %%ymm4, %%ymm4, %%ymm4\n\t vxorps %%ymm5, %%ymm5, %%ymm5\n\t"
-        "vxorps %%ymm6, %%ymm6, %%ymm6\n\t vxorps %%ymm7, %%ymm7, %%ymm7\n\t"
-        "vxorps %%ymm8, %%ymm8, %%ymm8\n\t vxorps %%ymm9, %%ymm9, %%ymm9\n\t"
-        "vxorps %%ymm10, %%ymm10, %%ymm10\n\t vxorps %%ymm11, %%ymm11, %%ymm11\n\t"
-        "lea (%[a],%[ld],2), %[a3]\n\t"
-        "add %[ld], %[a3]\n\t"
-        "test %[n], %[n]\n\t"
-        "jz 2f\n\t"
-        "1:\n\t"
-        MYELIN_F32_6X16_DIRECT_STEP(0)
-        MYELIN_F32_6X16_DIRECT_STEP(1)
-        MYELIN_F32_6X16_DIRECT_STEP(2)
-        MYELIN_F32_6X16_DIRECT_STEP(3)
-        "add $16, %[a]\n\t"
-        "add $16, %[a3]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
-        "2:\n\t"
-        "test %[r], %[r]\n\t"
-        "jz 4f\n\t"
-        "3:\n\t"
-        MYELIN_F32_6X16_DIRECT_STEP(0)
-        "add $4, %[a]\n\t"
-        "add $4, %[a3]\n\t"
-        "add $64, %[b]\n\t"
-        "dec %[r]\n\t"
-        "jnz 3b\n\t"
-        "4:\n\t"
-        "vbroadcastss (%[alpha]), %%ymm15\n\t"
-        "lea (%[c],%[ldc],2), %[c3]\n\t"
-        "add %[ldc], %[c3]\n\t"
-        MYELIN_F32_6X16_STORE_ROW("(%[c])", 0, 1)
-        MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],1)", 2, 3)
-        MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],2)", 4, 5)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3])", 6, 7)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],1)", 8, 9)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],2)", 10, 11)
-        : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks), [r] "+r"(rest), [a3] "=&r"(a3), [c3] "=&r"(c3)
-        : [ld] "r"(ld_bytes), [c] "r"(c), [ldc] "r"(ldc_bytes), [alpha] "r"(&alpha), [beta] "r"(&beta),
-          [bnz] "r"(beta_nonzero)
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+    MYELIN_F32_6X16_TILE_ASM("lea (%[a],%[ld],2), %[a3]\n\t add %[ld], %[a3]\n\t",
+                             MYELIN_F32_6X16_DIRECT_STEP,
+                             "add $16, %[a]\n\t add $16, %[a3]\n\t",
+                             "add $4, %[a]\n\t add $4, %[a3]\n\t");
   } else {
-    (void)a3;
-    (void)ld_bytes;
-    __asm__ volatile(
-        "vxorps %%ymm0, %%ymm0, %%ymm0\n\t vxorps %%ymm1, %%ymm1, %%ymm1\n\t"
-        "vxorps %%ymm2, %%ymm2, %%ymm2\n\t vxorps %%ymm3, %%ymm3, %%ymm3\n\t"
-        "vxorps %%ymm4, %%ymm4, %%ymm4\n\t vxorps %%ymm5, %%ymm5, %%ymm5\n\t"
-        "vxorps %%ymm6, %%ymm6, %%ymm6\n\t vxorps %%ymm7, %%ymm7, %%ymm7\n\t"
-        "vxorps %%ymm8, %%ymm8, %%ymm8\n\t vxorps %%ymm9, %%ymm9, %%ymm9\n\t"
-        "vxorps %%ymm10, %%ymm10, %%ymm10\n\t vxorps %%ymm11, %%ymm11, %%ymm11\n\t"
-        "test %[n], %[n]\n\t"
-        "jz 2f\n\t"
-        "1:\n\t"
-        MYELIN_F32_6X16_PACKED_STEP(0)
-        MYELIN_F32_6X16_PACKED_STEP(1)
-        MYELIN_F32_6X16_PACKED_STEP(2)
-        MYELIN_F32_6X16_PACKED_STEP(3)
-        "add $96, %[a]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
-        "2:\n\t"
-        "test %[r], %[r]\n\t"
-        "jz 4f\n\t"
-        "3:\n\t"
-        MYELIN_F32_6X16_PACKED_STEP(0)
-        "add $24, %[a]\n\t"
-        "add $64, %[b]\n\t"
-        "dec %[r]\n\t"
-        "jnz 3b\n\t"
-        "4:\n\t"
-        "vbroadcastss (%[alpha]), %%ymm15\n\t"
-        "lea (%[c],%[ldc],2), %[c3]\n\t"
-        "add %[ldc], %[c3]\n\t"
-        MYELIN_F32_6X16_STORE_ROW("(%[c])", 0, 1)
-        MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],1)", 2, 3)
-        MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],2)", 4, 5)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3])", 6, 7)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],1)", 8, 9)
-        MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],2)", 10, 11)
-        : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks), [r] "+r"(rest), [c3] "=&r"(c3)
-        : [c] "r"(c), [ldc] "r"(ldc_bytes), [alpha] "r"(&alpha), [beta] "r"(&beta), [bnz] "r"(beta_nonzero)
-        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+    MYELIN_F32_6X16_TILE_ASM("", MYELIN_F32_6X16_PACKED_STEP, "add $96, %[a]\n\t",
+                             "add $24, %[a]\n\t");
   }
 }
+#undef MYELIN_F32_6X16_TILE_ASM
 #undef MYELIN_F32_6X16_STORE_ROW
 #undef MYELIN_F32_6X16_B
-#undef MYELIN_F32_6X16_ACC
-#undef MYELIN_F32_6X16_STORE_ACC
 #undef MYELIN_F32_6X16_ROW
 #undef MYELIN_F32_6X16_PACKED_STEP
 #undef MYELIN_F32_6X16_DIRECT_STEP
@@ -319,26 +204,25 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2(size_t kc, const typename V::T* a, siz
       for (size_t j = 0; j < NV; ++j) acc[i][j] = V::fmadd(ai, bv[j], acc[i][j]);
     }
   };
-  if constexpr (std::is_same_v<V, Avx2F32> && MR == 6 && NV == 2) {
-    if (mr == MR && nr == NV * W) {
-      f32_6x16_full_tile<kDirectA>(kc, a, lda, b, c, ldc, alpha, beta);
-      return;
-    }
-  }
   size_t p = 0;
   if constexpr (std::is_same_v<V, Avx2F32> && MR == 6 && NV == 2) {
-    // The float 6x16 tile, the one nearly every float GEMM runs: its K loop in assembly.
-    // GCC 12 spills accumulators of the unrolled intrinsics to the stack (the loop then
-    // stays at the rolled loop's speed); here all 12 stay in registers. Full tiles only
-    // when A is read in place (rows past mr would need the clamped row pointers).
+    // The float 6x16 tile, the one nearly every float GEMM runs, in assembly. A full tile
+    // goes straight to C; an edge tile (nr < 16) goes to a scratch tile whose sums the
+    // masked store below finishes. In place, rows past mr would need the clamped row
+    // pointers: such tiles stay on the intrinsics.
+    if (mr == MR && nr == NV * W) {
+      f32_6x16_tile<kDirectA>(kc, a, lda, b, c, ldc, alpha, beta);
+      return;
+    }
     if (!kDirectA || mr == MR) {
-      const size_t blocks = kc / 4;
-      if (blocks > 0) {
-        f32_6x16_k4_loop<kDirectA>(blocks, a, lda, b, acc);
-        if (!kDirectA) a += blocks * 4 * kAStride;
-        b += blocks * 4 * NV * W;
-        p = blocks * 4;
+      alignas(32) float sums[MR * NV * W];
+      f32_6x16_tile<kDirectA>(kc, a, lda, b, sums, NV * W, 1.0f, 0.0f);
+#pragma GCC unroll 16
+      for (size_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+        for (size_t j = 0; j < NV; ++j) acc[i][j] = V::load(sums + (i * NV + j) * W);
       }
+      p = kc;
     }
   }
   for (; p + 4 <= kc; p += 4) {
