@@ -73,26 +73,39 @@ void scale_c(const GemmArgs<T>& g) {
   if (g.epilogue) apply_epilogue(g, g.c, g.m, g.n, 0);
 }
 
+// One K block [pc, pc + kc): beta applies on the first only, the epilogue after the last.
+template <typename T>
+struct KBlock {
+  size_t pc, kc;
+  T beta;
+  bool last;
+};
+
+template <typename T>
+KBlock<T> k_block(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t pc) {
+  const size_t kc = std::min(cfg.kc, g.k - pc);
+  return {pc, kc, pc == 0 ? g.beta : T(1), pc + kc == g.k};
+}
+
 // The tiles of C rows [i0, i0 + rows) x columns [jc, jc + nc) for one K block: A from its
 // packed panels (a_pack, MR x kc each) or, when a_pack is null, read in place; B from its
 // packed block. The epilogue follows each tile of the last K block while it is in L1.
 template <typename T>
 void compute_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const T* a_pack, size_t i0,
-                   size_t rows, size_t pc, size_t kc, size_t jc, size_t nc, const T* b_pack, T beta,
-                   bool last_k_block) {
-  const size_t mr = cfg.mr, nr = cfg.nr;
+                   size_t rows, const KBlock<T>& kb, size_t jc, size_t nc, const T* b_pack) {
+  const size_t mr = cfg.mr, nr = cfg.nr, kc = kb.kc;
   for (size_t ir = 0; ir < rows; ir += mr) {
     const size_t tile_rows = std::min(mr, rows - ir);
     for (size_t jr = 0; jr < nc; jr += nr) {
       const size_t cols = std::min(nr, nc - jr);
       T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
       if (a_pack == nullptr) {
-        cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + pc, g.lda, b_pack + jr * kc, c, g.ldc,
-                             tile_rows, cols, g.alpha, beta);
+        cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + kb.pc, g.lda, b_pack + jr * kc, c, g.ldc,
+                             tile_rows, cols, g.alpha, kb.beta);
       } else {
-        cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, beta);
+        cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
       }
-      if (last_k_block && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
+      if (kb.last && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
     }
   }
 }
@@ -116,14 +129,12 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
   if (!direct_a && j_end - j_begin > cfg.nc && m_range > cfg.mc) {
     T* a_strip = a_pack_buffer<T>().reserve(ceil_div(m_range, mr) * mr * cfg.kc);
     for (size_t pc = 0; pc < g.k; pc += cfg.kc) {
-      const size_t kc = std::min(cfg.kc, g.k - pc);
-      const T beta = pc == 0 ? g.beta : T(1);
-      const bool last_k_block = pc + kc == g.k;
-      pack_a_panels(g.trans_a, g.a, g.lda, i_begin, m_range, pc, kc, mr, a_strip);
+      const KBlock<T> kb = k_block(g, cfg, pc);
+      pack_a_panels(g.trans_a, g.a, g.lda, i_begin, m_range, pc, kb.kc, mr, a_strip);
       for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
         const size_t nc = std::min(cfg.nc, j_end - jc);
-        pack_b_panels(g.trans_b, g.b, g.ldb, pc, kc, jc, nc, nr, b_pack);
-        compute_tiles(g, cfg, a_strip, i_begin, m_range, pc, kc, jc, nc, b_pack, beta, last_k_block);
+        pack_b_panels(g.trans_b, g.b, g.ldb, pc, kb.kc, jc, nc, nr, b_pack);
+        compute_tiles(g, cfg, a_strip, i_begin, m_range, kb, jc, nc, b_pack);
       }
     }
     return;
@@ -132,15 +143,12 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
   for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
     const size_t nc = std::min(cfg.nc, j_end - jc);
     for (size_t pc = 0; pc < g.k; pc += cfg.kc) {
-      const size_t kc = std::min(cfg.kc, g.k - pc);
-      const T beta = pc == 0 ? g.beta : T(1);
-      const bool last_k_block = pc + kc == g.k;
-      pack_b_panels(g.trans_b, g.b, g.ldb, pc, kc, jc, nc, nr, b_pack);
+      const KBlock<T> kb = k_block(g, cfg, pc);
+      pack_b_panels(g.trans_b, g.b, g.ldb, pc, kb.kc, jc, nc, nr, b_pack);
       for (size_t ic = i_begin; ic < i_end; ic += cfg.mc) {
         const size_t mc = std::min(cfg.mc, i_end - ic);
-        if (!direct_a) pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kc, mr, a_pack);
-        compute_tiles(g, cfg, direct_a ? nullptr : a_pack, ic, mc, pc, kc, jc, nc, b_pack, beta,
-                      last_k_block);
+        if (!direct_a) pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kb.kc, mr, a_pack);
+        compute_tiles(g, cfg, direct_a ? nullptr : a_pack, ic, mc, kb, jc, nc, b_pack);
       }
     }
   }
