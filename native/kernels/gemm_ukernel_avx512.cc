@@ -51,7 +51,10 @@ struct Avx512F64 {
 // MR rows x (NV * kWidth) columns. See GemmUkernel for the contract. kDirectA: A is
 // read in place, row i at a + i*lda (GemmUkernelDirectA), instead of a packed panel.
 // kAStride: rows per packed A step, MR unless a short edge tile reads a wider panel.
-template <class V, size_t MR, size_t NV, bool kDirectA = false, size_t kAStride = MR>
+// kBStride: vectors per packed B step, NV unless an edge tile of at most 16 columns
+// computes only the first vector of a wider panel.
+template <class V, size_t MR, size_t NV, bool kDirectA = false, size_t kAStride = MR,
+          size_t kBStride = NV>
 MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a, size_t lda,
                                               const typename V::T* b, typename V::T* c,
                                               size_t ldc, size_t mr, size_t nr,
@@ -88,7 +91,7 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
       for (size_t j = 0; j < NV; ++j) acc[i][j] = V::fmadd(ai, bv[j], acc[i][j]);
     }
     if (!kDirectA) a += kAStride;
-    b += NV * W;
+    b += kBStride * W;
   }
   const Reg valpha = V::broadcast(alpha), vbeta = V::broadcast(beta);
   typename V::Mask mask[NV];
@@ -108,20 +111,34 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512(size_t kc, const typename V::T* a,
 }
 
 // A 12-row tile with only mr rows valid (the last row panel: square 64 is 5*12 + 4) runs
-// a 4- or 8-row kernel instead of computing 12 rows and storing fewer; each C element's
-// sum is the same sequence of FMAs, so the bits do not change.
+// a 4- or 8-row kernel instead of computing 12 rows and storing fewer; likewise a tile of
+// a 2-vector panel with at most one vector of columns valid (the last column panel of a
+// thread's range) computes that vector only. Each C element's sum is the same sequence of
+// FMAs, so the bits do not change.
+template <class V, size_t NV, size_t kBStride, bool kDirectA>
+MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows(size_t kc, const typename V::T* a, size_t lda,
+                                                   const typename V::T* b, typename V::T* c,
+                                                   size_t ldc, size_t mr, size_t nr,
+                                                   typename V::T alpha, typename V::T beta) {
+  if (mr <= 4) {
+    gemm_ukernel_avx512<V, 4, NV, kDirectA, 12, kBStride>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  } else if (mr <= 8) {
+    gemm_ukernel_avx512<V, 8, NV, kDirectA, 12, kBStride>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  } else {
+    gemm_ukernel_avx512<V, 12, NV, kDirectA, 12, kBStride>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  }
+}
+
 template <class V, size_t NV, bool kDirectA>
 MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows12(size_t kc, const typename V::T* a,
                                                      size_t lda, const typename V::T* b,
                                                      typename V::T* c, size_t ldc, size_t mr,
                                                      size_t nr, typename V::T alpha,
                                                      typename V::T beta) {
-  if (mr <= 4) {
-    gemm_ukernel_avx512<V, 4, NV, kDirectA, 12>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
-  } else if (mr <= 8) {
-    gemm_ukernel_avx512<V, 8, NV, kDirectA, 12>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  if (NV == 2 && nr <= V::kWidth) {
+    gemm_ukernel_avx512_rows<V, 1, NV, kDirectA>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
   } else {
-    gemm_ukernel_avx512<V, 12, NV, kDirectA>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+    gemm_ukernel_avx512_rows<V, NV, NV, kDirectA>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
   }
 }
 
