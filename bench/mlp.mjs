@@ -77,7 +77,11 @@ function trainNet(name, data, epochs, o) {
     accuracy: acc, foreign_load: foreign, last_loss: lastLoss };
 }
 
-/** One warm-up epoch-slice, then `batches` profiled batches of the net; phase and kernel times. */
+/**
+ * Warm-up until the JIT has settled (2 s of the profiled loop itself: with 20 batches the small
+ * net's step measured 2.3x its steady-state time), then `batches` profiled batches of the net;
+ * phase and kernel times.
+ */
 async function profileNet(name, data, o) {
   const { getBackend } = await import('../dist/backend/index.js');
   const { instrumentBackend } = await import('./lib/profiler.mjs');
@@ -86,8 +90,8 @@ async function profileNet(name, data, o) {
   const model = buildMlp(my, sizes);
   const opt = new my.optim.Adam(model.parameters(), { lr: 1e-3 });
   const loader = makeLoader(my, data.train, batch, o.seed);
-  const warm = Math.min(20, Math.ceil(data.train.n / batch));
-  trainEpochProfiled(my, { model, opt, loader }, null, warm);
+  const warmUntil = performance.now() + 2000;
+  while (performance.now() < warmUntil) trainEpochProfiled(my, { model, opt, loader }, null, 100);
   // Plain timing first (no kernel wrappers), then the same batches with kernels timed.
   const plain = trainEpochProfiled(my, { model, opt, loader }, null, o.batches);
   const profiler = instrumentBackend(getBackend());
