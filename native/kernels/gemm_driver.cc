@@ -232,7 +232,11 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   // measures faster split over M than the estimate says: in-process alternation on Zen 3,
   // 2 threads, M / N split = 1.03-1.47x at 256x128x512, 512x128x784 and 64x32x784 (the
   // other MLP shapes: 0.88-1.17x, left to the estimate).
-  const bool prefer_m = g.trans_a && panels_m >= 4 * threads;
+  // With at least 128 rows per thread and k <= 1024, splitting M measured faster too,
+  // whatever the estimate: 2 threads, AVX-512, M / N split = 1.05-1.2x at 256x784x512,
+  // 512x784x512, square 256, 512 and 1024, and 2048x256x2048 (equal at 384x784x512; at
+  // m = 128, and at square 2048, N wins).
+  const bool prefer_m = (g.trans_a && panels_m >= 4 * threads) || (g.m >= 128 * threads && g.k <= 1024);
   const bool split_m = panels_n < 2 || (panels_m >= 2 && (prefer_m || time_m <= time_n));
   const size_t panels = split_m ? panels_m : panels_n;
   const size_t tile = split_m ? cfg.mr : cfg.nr;
