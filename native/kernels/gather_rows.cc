@@ -8,9 +8,11 @@
 namespace myelin {
 namespace {
 
-// Fewest elements per pool chunk. A gathered row usually comes from memory, not cache, so
-// two cores fetch about twice as fast once each copies a few hundred KiB.
-constexpr size_t kGatherMinChunk = 64 * 1024;
+// Fewest elements per pool chunk. A gathered row usually comes from memory, not cache, and
+// the copy waits on misses, so a second core fetching half the rows pays from small
+// batches on: on 2 AVX-512 cores, 32 rows of 784 floats 11.5 -> 9.1 us and 128 rows 45 ->
+// 31 us against one thread (the training steps of both MLPs: +7.6 % and +2 % samples/s).
+constexpr size_t kGatherMinChunk = 4 * 1024;
 
 }  // namespace
 
