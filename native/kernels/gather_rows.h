@@ -7,8 +7,9 @@
 namespace myelin {
 
 // out[i*row_size .. +row_size) = src[indices[i]*row_size .. +row_size) for i < count.
-// Indices must already be checked to lie in [0, rows of src). Large gathers are split over
-// the thread pool by rows (each row is one memcpy, so the bits never depend on it).
+// Indices must already be checked to lie in [0, rows of src). Gathers of more than a few
+// thousand elements (a batch of 32 images) are split over the thread pool by rows; each
+// row is one memcpy, so the bits never depend on it.
 template <typename T>
 void gather_rows(const T* src, size_t row_size, const int32_t* indices, size_t count, T* out);
 

@@ -130,7 +130,7 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows(size_t kc, const typename V::
 }
 
 template <class V, size_t NV, bool kDirectA>
-MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows12(size_t kc, const typename V::T* a,
+MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_tile12(size_t kc, const typename V::T* a,
                                                      size_t lda, const typename V::T* b,
                                                      typename V::T* c, size_t ldc, size_t mr,
                                                      size_t nr, typename V::T alpha,
@@ -147,19 +147,19 @@ MYELIN_TARGET_AVX512 void gemm_ukernel_avx512_rows12(size_t kc, const typename V
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x32_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512_rows12<Avx512F32, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_tile12<Avx512F32, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x16_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                               size_t mr, size_t nr, float alpha, float beta) {
-  gemm_ukernel_avx512_rows12<Avx512F32, 1, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_tile12<Avx512F32, 1, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f64_gemm_ukernel_12x16_avx512(size_t kc, const double* a, const double* b, double* c,
                               size_t ldc, size_t mr, size_t nr, double alpha, double beta) {
-  gemm_ukernel_avx512_rows12<Avx512F64, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_tile12<Avx512F64, 2, false>(kc, a, 0, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
@@ -172,14 +172,14 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x32_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
                                        float* c, size_t ldc, size_t mr, size_t nr, float alpha,
                                        float beta) {
-  gemm_ukernel_avx512_rows12<Avx512F32, 2, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_tile12<Avx512F32, 2, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
 }
 
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void
 f32_gemm_ukernel_12x16_direct_a_avx512(size_t kc, const float* a, size_t lda, const float* b,
                                        float* c, size_t ldc, size_t mr, size_t nr, float alpha,
                                        float beta) {
-  gemm_ukernel_avx512_rows12<Avx512F32, 1, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
+  gemm_ukernel_avx512_tile12<Avx512F32, 1, true>(kc, a, lda, b, c, ldc, mr, nr, alpha, beta);
 }
 
 // Blocks: the A micro-panel (MR x KC) stays in the 48 KiB L1, the packed B block
