@@ -174,6 +174,38 @@ void gemm_dot_nt(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
   }
 }
 
+// A * op(B) with only a few output columns, as dot products along K (the kernel set's
+// dot_narrow): a row-vectorised tile would leave most lanes idle (10 of 16 for a 10-class
+// layer), and vectorising along M would need A transposed, which costs about as much as
+// the product. B not transposed is first transposed into an n x k buffer (10 x 256 floats
+// for that layer) that the threads share read-only; they split M in blocks of 8 rows.
+template <typename T>
+void gemm_dot_narrow(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
+  const T* bt = g.b;
+  size_t ldbt = g.ldb;
+  if (!g.trans_b) {
+    T* buf = b_pack_buffer<T>().reserve(g.n * g.k);
+    // One "panel" k rows wide, n deep: buf[j*k + p] = B(p, j).
+    pack_a_panels(false, g.b, g.ldb, 0, g.k, 0, g.n, g.k, buf);
+    bt = buf;
+    ldbt = g.k;
+  }
+  constexpr size_t kRows = 8;
+  const size_t blocks = ceil_div(g.m, kRows), tasks = std::min(threads, blocks);
+  auto run = [&](size_t t) {
+    const size_t i0 = std::min(g.m, blocks * t / tasks * kRows);
+    const size_t i1 = std::min(g.m, blocks * (t + 1) / tasks * kRows);
+    if (i0 >= i1) return;
+    dot(g.k, g.alpha, g.a, g.lda, bt, ldbt, g.beta, g.c, g.ldc, i0, i1, 0, g.n);
+    if (g.epilogue) apply_epilogue(g, g.c + i0 * g.ldc, i1 - i0, g.n, 0);
+  };
+  if (tasks <= 1) {
+    run(0);
+  } else {
+    parallel_for(tasks, run);
+  }
+}
+
 // Elements from the start of a C row to the next cache-line boundary when every row has
 // the same offset within a line (ldc a whole number of lines), else 0.
 template <typename T>
@@ -198,10 +230,16 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
     return;
   }
   const GemmKernelSet<T>& set = kernels_for<T>(gemm_dispatch());
-  const GemmKernelConfig<T>& cfg = g.n <= set.narrow.nr ? set.narrow : set.wide;
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
                        static_cast<double>(g.k);
   const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
+  if (set.dot_narrow != nullptr && !g.trans_a && g.n <= set.dot_narrow_max_n) {
+    gemm_dot_narrow(g, set.dot_narrow, threads);
+    return;
+  }
+  // A transposed (stored k x m) packs into the column kernel's M-major panels by plain copies.
+  const bool use_cols = set.cols.ukernel != nullptr && g.trans_a && g.n <= set.cols_max_n && g.m >= set.cols.mr;
+  const GemmKernelConfig<T>& cfg = use_cols ? set.cols : g.n <= set.narrow.nr ? set.narrow : set.wide;
   if (set.dot_nt != nullptr && g.trans_b && !g.trans_a &&
       (g.m <= set.dot_nt_max_m || (g.n <= 16 && g.m <= 4 * set.dot_nt_max_m))) {
     gemm_dot_nt(g, set.dot_nt, threads);

@@ -54,6 +54,14 @@ struct GemmKernelSet {
   // (a narrow output: the packed kernels compute mostly padding there).
   GemmDotNt<T> dot_nt = nullptr;
   size_t dot_nt_max_m = 0;
+  // Optional: tiles vectorised along M (MR rows by up to NR columns), for n <= cols_max_n
+  // and m >= cols.mr, where even `narrow` would leave most of its vector lanes idle.
+  GemmKernelConfig<T> cols = {};
+  size_t cols_max_n = 0;
+  // Optional: A * B^T as dot products for n <= dot_narrow_max_n with A not transposed (B
+  // not transposed is transposed first: n x k is small). Split over M.
+  GemmDotNt<T> dot_narrow = nullptr;
+  size_t dot_narrow_max_n = 0;
 };
 
 GemmKernelSet<float> f32_gemm_kernels_scalar();

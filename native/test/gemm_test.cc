@@ -83,7 +83,8 @@ void check_case(Failures& f, Isa isa, bool ta, bool tb, size_t m, size_t n, size
 
 template <typename T>
 void check_grid(Failures& f, Isa isa) {
-  const size_t ms[] = {1, 5, 8, 11, 13, 25, 28, 150};  // 8, 28: a 12-row tile with 8 or 4 rows left
+  // 8, 28: a 12-row tile with 8 or 4 rows left; 40, 150: 32-row column tiles with 8 and 22 left
+  const size_t ms[] = {1, 5, 8, 11, 13, 25, 28, 40, 150};
   const size_t ns[] = {1, 7, 10, 16, 17, 33, 70};
   const size_t ks[] = {1, 16, 390};
   const Scalars scalars[] = {{1, 0, true}, {0.5, 2, false}, {-1.5, 1, false}};
@@ -186,6 +187,7 @@ int main() {
     const GemmDispatch& d = gemm_dispatch();
     check_ukernel<float>(f, isa, d.f32.wide);
     check_ukernel<float>(f, isa, d.f32.narrow);
+    if (d.f32.cols.ukernel != nullptr) check_ukernel<float>(f, isa, d.f32.cols);
     check_ukernel<double>(f, isa, d.f64.wide);
     check_ukernel<double>(f, isa, d.f64.narrow);
     check_grid<float>(f, isa);
