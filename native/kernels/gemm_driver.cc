@@ -31,6 +31,11 @@ constexpr double kMinParallelFlops = 4e5;
 // apart share L1 sets), so A above 2 MiB is packed.
 constexpr size_t kDirectAMaxElements = 512 * 1024;
 
+// Deepest product run as narrow dot products: a tile's 8 rows of A and all of B^T (12 x k at
+// most) then stay within L2 while the tile's column blocks re-read them; deeper ones take
+// the K-blocked packed path.
+constexpr size_t kDotNarrowMaxK = 4096;
+
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
 template <typename T>
@@ -233,7 +238,7 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
                        static_cast<double>(g.k);
   const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
-  if (set.dot_narrow != nullptr && !g.trans_a && g.n <= set.dot_narrow_max_n) {
+  if (set.dot_narrow != nullptr && !g.trans_a && g.n <= set.dot_narrow_max_n && g.k <= kDotNarrowMaxK) {
     gemm_dot_narrow(g, set.dot_narrow, threads);
     return;
   }
