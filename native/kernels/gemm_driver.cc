@@ -159,24 +159,30 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
   }
 }
 
+// Calls body(begin, end) on up to `threads` threads over [0, extent), cut at multiples of
+// `block` (tile boundaries: every element's sum is the same whatever the split).
+template <typename F>
+void split_blocks(size_t extent, size_t block, size_t threads, const F& body) {
+  const size_t blocks = ceil_div(extent, block), tasks = std::min(threads, blocks);
+  if (tasks <= 1) {
+    if (extent > 0) body(size_t(0), extent);
+    return;
+  }
+  parallel_for(tasks, [&](size_t t) {
+    const size_t begin = std::min(extent, blocks * t / tasks * block);
+    const size_t end = std::min(extent, blocks * (t + 1) / tasks * block);
+    if (begin < end) body(begin, end);
+  });
+}
+
 // A * B^T by dot products (no packing), split over N in blocks of 4 columns; the
 // epilogue runs on each thread's columns once they are done.
 template <typename T>
 void gemm_dot_nt(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
-  constexpr size_t kCols = 4;
-  const size_t blocks = ceil_div(g.n, kCols), tasks = std::min(threads, blocks);
-  auto run = [&](size_t t) {
-    const size_t j0 = std::min(g.n, blocks * t / tasks * kCols);
-    const size_t j1 = std::min(g.n, blocks * (t + 1) / tasks * kCols);
-    if (j0 >= j1) return;
+  split_blocks(g.n, 4, threads, [&](size_t j0, size_t j1) {
     dot(g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc, 0, g.m, j0, j1);
     if (g.epilogue) apply_epilogue(g, g.c + j0, g.m, j1 - j0, j0);
-  };
-  if (tasks <= 1) {
-    run(0);
-  } else {
-    parallel_for(tasks, run);
-  }
+  });
 }
 
 // A * op(B) with only a few output columns, as dot products along K (the kernel set's
@@ -195,20 +201,10 @@ void gemm_dot_narrow(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
     bt = buf;
     ldbt = g.k;
   }
-  constexpr size_t kRows = 8;
-  const size_t blocks = ceil_div(g.m, kRows), tasks = std::min(threads, blocks);
-  auto run = [&](size_t t) {
-    const size_t i0 = std::min(g.m, blocks * t / tasks * kRows);
-    const size_t i1 = std::min(g.m, blocks * (t + 1) / tasks * kRows);
-    if (i0 >= i1) return;
+  split_blocks(g.m, 8, threads, [&](size_t i0, size_t i1) {
     dot(g.k, g.alpha, g.a, g.lda, bt, ldbt, g.beta, g.c, g.ldc, i0, i1, 0, g.n);
     if (g.epilogue) apply_epilogue(g, g.c + i0 * g.ldc, i1 - i0, g.n, 0);
-  };
-  if (tasks <= 1) {
-    run(0);
-  } else {
-    parallel_for(tasks, run);
-  }
+  });
 }
 
 // Elements from the start of a C row to the next cache-line boundary when every row has
