@@ -58,8 +58,9 @@ struct GemmKernelSet {
   // and m >= cols.mr, where even `narrow` would leave most of its vector lanes idle.
   GemmKernelConfig<T> cols = {};
   size_t cols_max_n = 0;
-  // Optional: A * B^T as dot products for n <= dot_narrow_max_n with A not transposed (B
-  // not transposed is transposed first: n x k is small). Split over M.
+  // Optional: A * op(B) as dot products with A not transposed, for n <= dot_narrow_max_n
+  // (B not transposed is transposed first: n x k is small) and for A * B^T with few rows
+  // (see the driver's kDotFewRows*). Bits independent of the range split.
   GemmDotNt<T> dot_narrow = nullptr;
   size_t dot_narrow_max_n = 0;
 };

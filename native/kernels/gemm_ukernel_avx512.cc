@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "gemm_microkernel.h"
 
@@ -276,26 +277,34 @@ MYELIN_TARGET_AVX512 void dot_narrow_tile(size_t k, float alpha, const float* a,
 
 }  // namespace
 
-// C = alpha * A * B^T + beta * C over rows [i0, i1) and columns [j0, j1), for outputs a
-// few columns wide (n <= 12, a 10-class layer): see dot_narrow_tile. Row tiles outer, so
-// a tile's rows of A (8 x k) and all of B^T stay in L1 across the column blocks. Columns
-// go 4 or 2 at a time, whichever wastes fewer (10 columns: 5 x 2); the bits are the same
-// either way.
+// C = alpha * A * B^T + beta * C over rows [i0, i1) and columns [j0, j1) as dot products
+// along K (see dot_narrow_tile): for outputs a few columns wide (a 10-class layer) and for
+// a few rows (a Linear layer's forward on 1-32 samples, where packing W^T would cost more
+// than the product). The tile shape (16 x 1 up to 1 x 16 accumulators) is the one with
+// the fewest tiles over this range, then the fewest loads; the bits are the same whichever
+// runs. Row tiles outer, so a tile's rows of A stay in L1 across the column blocks.
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void f32_gemm_dot_narrow_avx512(
     size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float beta,
     float* c, size_t ldc, size_t i0, size_t i1, size_t j0, size_t j1) {
-  const size_t n = j1 - j0;
-  const bool by4 = (n + 3) / 4 * 4 - n <= (n + 1) / 2 * 2 - n;
-  const size_t R = by4 ? 4 : 8, CC = by4 ? 4 : 2;
+  using Tile = void (*)(size_t, float, const float*, size_t, const float*, size_t, float, float*, size_t, size_t, size_t);
+  struct Shape {
+    size_t r, cc;
+    Tile tile;
+  };
+  static constexpr Shape kShapes[] = {{4, 4, dot_narrow_tile<4, 4>}, {8, 2, dot_narrow_tile<8, 2>},
+                                      {2, 8, dot_narrow_tile<2, 8>}, {1, 16, dot_narrow_tile<1, 16>}};
+  const size_t m = i1 - i0, n = j1 - j0;
+  const Shape* best = &kShapes[0];
+  size_t best_tiles = SIZE_MAX;
+  for (const Shape& sh : kShapes) {  // ordered by loads per step: ties keep the earlier
+    const size_t tiles = (m + sh.r - 1) / sh.r * ((n + sh.cc - 1) / sh.cc);
+    if (tiles < best_tiles) best = &sh, best_tiles = tiles;
+  }
+  const size_t R = best->r, CC = best->cc;
   for (size_t i = i0; i < i1; i += R) {
     const size_t rows = std::min(R, i1 - i);
     for (size_t j = j0; j < j1; j += CC) {
-      const size_t cols = std::min(CC, j1 - j);
-      if (by4) {
-        dot_narrow_tile<4, 4>(k, alpha, a + i * lda, lda, b + j * ldb, ldb, beta, c + i * ldc + j, ldc, rows, cols);
-      } else {
-        dot_narrow_tile<8, 2>(k, alpha, a + i * lda, lda, b + j * ldb, ldb, beta, c + i * ldc + j, ldc, rows, cols);
-      }
+      best->tile(k, alpha, a + i * lda, lda, b + j * ldb, ldb, beta, c + i * ldc + j, ldc, rows, std::min(CC, j1 - j));
     }
   }
 }

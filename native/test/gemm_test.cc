@@ -104,6 +104,9 @@ void check_grid(Failures& f, Isa isa) {
   // Wider than one NC block, taller than one MC block, deeper than one KC block.
   check_case<T>(f, isa, false, false, 300, 1100, 40, 1, {1, 0, true});
   check_case<T>(f, isa, true, true, 301, 530, 800, 2, {0.25, -1, false});
+  // A * B^T with few rows (dot products; split over N when rows are too few for the threads).
+  check_case<T>(f, isa, false, true, 32, 70, 600, 1, {1, 0, true});
+  check_case<T>(f, isa, false, true, 3, 200, 700, 0, {0.5, 1, false});
   // A narrow output on either side of the dot-product path's depth limit (4096).
   check_case<T>(f, isa, false, false, 19, 10, 4096, 1, {1, 0, true});
   check_case<T>(f, isa, false, true, 19, 10, 4100, 0, {0.5, 1, false});
