@@ -211,8 +211,9 @@ void gemm_dot_narrow(const GemmArgs<T>& g, GemmDotNt<T> dot, size_t threads) {
     bt = buf;
     ldbt = g.k;
   }
-  // Rows in blocks of 8 while there are enough for every thread, else columns in blocks of 16.
-  if (ceil_div(g.m, 8) >= threads || g.n <= 16) {
+  // Few columns: the threads split M in blocks of 8 rows. Few rows: they split N in blocks
+  // of 16 columns, so that W is read once in all (its rows in a core's L2 stay there).
+  if (g.n <= 16) {
     split_blocks(g.m, 8, threads, [&](size_t i0, size_t i1) {
       dot(g.k, g.alpha, g.a, g.lda, bt, ldbt, g.beta, g.c, g.ldc, i0, i1, 0, g.n);
       if (g.epilogue) apply_epilogue(g, g.c + i0 * g.ldc, i1 - i0, g.n, 0);

@@ -282,7 +282,7 @@ MYELIN_TARGET_AVX512 void dot_narrow_tile(size_t k, float alpha, const float* a,
 // a few rows (a Linear layer's forward on 1-32 samples, where packing W^T would cost more
 // than the product). The tile shape (16 x 1 up to 1 x 16 accumulators) is the one with
 // the fewest tiles over this range, then the fewest loads; the bits are the same whichever
-// runs. Row tiles outer, so a tile's rows of A stay in L1 across the column blocks.
+// runs.
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void f32_gemm_dot_narrow_avx512(
     size_t k, float alpha, const float* a, size_t lda, const float* b, size_t ldb, float beta,
     float* c, size_t ldc, size_t i0, size_t i1, size_t j0, size_t j1) {
@@ -301,10 +301,21 @@ __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma"))) void f32_gemm_
     if (tiles < best_tiles) best = &sh, best_tiles = tiles;
   }
   const size_t R = best->r, CC = best->cc;
-  for (size_t i = i0; i < i1; i += R) {
-    const size_t rows = std::min(R, i1 - i);
+  auto tile = [&](size_t i, size_t j) {
+    best->tile(k, alpha, a + i * lda, lda, b + j * ldb, ldb, beta, c + i * ldc + j, ldc, std::min(R, i1 - i),
+               std::min(CC, j1 - j));
+  };
+  // The larger operand outer, so it is read once: a tile's rows of it stay in L1 while the
+  // smaller one (B^T of a 10-class layer; the few rows of A) is re-read from L1 or L2. With
+  // columns inner on a 32x784x64 Linear forward, W came from L3 four times per call in
+  // training: 25 % slower than the packed path there, though faster with W hot.
+  if (m >= n) {
+    for (size_t i = i0; i < i1; i += R) {
+      for (size_t j = j0; j < j1; j += CC) tile(i, j);
+    }
+  } else {
     for (size_t j = j0; j < j1; j += CC) {
-      best->tile(k, alpha, a + i * lda, lda, b + j * ldb, ldb, beta, c + i * ldc + j, ldc, rows, std::min(CC, j1 - j));
+      for (size_t i = i0; i < i1; i += R) tile(i, j);
     }
   }
 }
