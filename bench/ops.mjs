@@ -9,7 +9,9 @@
 // Each figure is the median (min-max) of 7 timed loops after a warm-up, exactly as
 // /work/shared/peers/mlp_torch.py's per_op_us measures PyTorch:
 //   x.add(y) on 4 float32 elements, without and with requiresGrad (graph recorded);
-//   a 64x64 float32 matmul; a 784-128-64-10 ReLU MLP forward+backward at batch 32.
+//   a 64x64 float32 matmul; a 784-128-64-10 ReLU MLP forward+backward at batch 32; the
+//   784-512-256-10 ReLU MLP's forward on one sample without a graph (a server answering
+//   one request).
 import { spawnSync } from 'node:child_process';
 import { openblasPeerEnv, PYTHON } from './lib/openblas.mjs';
 import { existsSync } from 'node:fs';
@@ -51,6 +53,15 @@ function mlp() {
   };
 }
 
+/** One sample through the larger MLP, recording no graph. */
+function inferOne() {
+  const { Linear, ReLU, Sequential } = my.nn;
+  my.manualSeed(0);
+  const model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
+  const x = my.rand([1, 784]);
+  return () => my.noGrad(() => model.forward(x));
+}
+
 const x = my.rand([4]), y = my.rand([4]);
 const xg = my.rand([4], { requiresGrad: true }), yg = my.rand([4], { requiresGrad: true });
 const A = my.rand([64, 64]), B = my.rand([64, 64]);
@@ -59,6 +70,7 @@ const ours = {
   add4Grad: perOpUs(() => xg.add(yg), 100000),
   matmul64: perOpUs(() => A.matmul(B), 2000),
   mlp32: perOpUs(mlp(), 200),
+  infer1: perOpUs(inferOne(), 2000),
 };
 
 const torchScript = String.raw`
@@ -84,8 +96,13 @@ lossf = torch.nn.CrossEntropyLoss()
 def step():
     model.zero_grad(set_to_none=True)
     lossf(model(X), T).backward()
+big = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+X1 = torch.rand(1, 784)
+def infer_one():
+    with torch.no_grad():
+        return big(X1)
 print(json.dumps(dict(torch=torch.__version__, add4=per_op_us(lambda: x + y, 200000), add4Grad=per_op_us(lambda: xg + yg, 100000),
-    matmul64=per_op_us(lambda: A @ B, 2000), mlp32=per_op_us(step, 200))))
+    matmul64=per_op_us(lambda: A @ B, 2000), mlp32=per_op_us(step, 200), infer1=per_op_us(infer_one, 2000))))
 `;
 
 let theirs = null;
@@ -105,6 +122,7 @@ const rows = [
   ['add4Grad', 'x.add(y), 4 elements, requiresGrad'],
   ['matmul64', '64x64 matmul'],
   ['mlp32', 'MLP 784-128-64-10 fwd+bwd, batch 32'],
+  ['infer1', 'MLP 784-512-256-10 forward, 1 sample'],
 ];
 for (const [key, label] of rows) {
   console.log(`${label.padEnd(38)} myelin ${fmt(ours[key])}${theirs ? `   torch ${fmt(theirs[key])}` : ''}`);
