@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "gemm_microkernel.h"
+#include "simd_avx2.h"
+#include "simd_avx512.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -156,45 +158,39 @@ size_t transpose_rows_of_4(const double*, size_t, size_t r0, size_t, size_t, dou
 bool has_avx2_transpose() { return gemm_dispatch().isa != Isa::scalar; }
 
 // The last, partial panel's share of one depth step: `tail` values in, zeros up to the
-// panel width out, in one masked load and one store (a 16-float panel) or two of each
-// (8 floats / 4 doubles per AVX2 register). The masked load reads nothing past `tail`.
-// Through a library memcpy of 40 bytes plus a scalar zero fill, the 10-wide output
-// layer's B (256 x 10) took 0.8 us of a 2.6 us 12x256x10 GEMM on Zen 4.
-__attribute__((target("avx512f"))) void copy_tail_512(const float* src, size_t tail, float* dst) {
-  _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << tail) - 1u), src));
-}
-__attribute__((target("avx512f"))) void copy_tail_512(const double* src, size_t tail, double* dst) {
-  _mm512_storeu_pd(dst, _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << tail) - 1u), src));
-}
-
-// Lane i of the AVX2 mask is set when i < n (n may exceed 8).
-__attribute__((target("avx2"))) __m256i first_lanes_avx2(size_t n) {
-  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(std::min<size_t>(n, 8))), idx);
-}
-__attribute__((target("avx2"))) void copy_tail_256(const float* src, size_t tail, size_t width, float* dst) {
-  for (size_t r = 0; r < width; r += 8) {
-    const size_t n = tail > r ? tail - r : 0;
-    _mm256_storeu_ps(dst + r, _mm256_maskload_ps(src + r, first_lanes_avx2(n)));
+// panel width out, a whole register of V at a time (masked loads read nothing past
+// `tail`). Through a library memcpy of 40 bytes plus a scalar zero fill, the 10-wide
+// output layer's B (256 x 10) took 0.8 us of a 2.6 us 12x256x10 GEMM on Zen 4.
+// Vector values pass only inside the flatten entry points below: no ABI crosses.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+template <class V>
+void copy_tail_vec(const typename V::T* src, size_t tail, size_t width,
+                                                         typename V::T* dst) {
+  for (size_t r = 0; r < width; r += V::kWidth) {
+    const size_t n = tail > r ? std::min(tail - r, V::kWidth) : 0;
+    V::store(dst + r, V::load_first(src + r, n));
   }
 }
-__attribute__((target("avx2"))) void copy_tail_256(const double* src, size_t tail, size_t width, double* dst) {
-  for (size_t r = 0; r < width; r += 4) {
-    const size_t n = tail > r ? tail - r : 0;
-    // 64-bit lanes: the sign bit of each lane's high half decides; duplicate the 32-bit mask.
-    const __m256i m32 = first_lanes_avx2(2 * n);
-    _mm256_storeu_pd(dst + r, _mm256_maskload_pd(src + r, m32));
+#define MYELIN_TAIL_COPY(NAME, T, V, TARGET)                                                 \
+  __attribute__((target(TARGET), flatten)) void NAME(const T* src, size_t tail, size_t width, T* dst) { \
+    copy_tail_vec<simd::V>(src, tail, width, dst);                                           \
   }
-}
+MYELIN_TAIL_COPY(copy_tail_512, float, Avx512F32, "avx512f,avx512vl,avx512bw,avx512dq,fma")
+MYELIN_TAIL_COPY(copy_tail_512, double, Avx512F64, "avx512f,avx512vl,avx512bw,avx512dq,fma")
+MYELIN_TAIL_COPY(copy_tail_256, float, Avx2F32, "avx2,fma")
+MYELIN_TAIL_COPY(copy_tail_256, double, Avx2F64, "avx2,fma")
+#undef MYELIN_TAIL_COPY
+#pragma GCC diagnostic pop
 #endif
 
-// Which vector copy a partial panel's depth steps use: 2 = one AVX-512 register wide,
+// Which vector copy a partial panel's depth steps use: 2 = whole AVX-512 registers,
 // 1 = whole AVX2 registers, 0 = scalar.
 template <typename T>
 int tail_copy_kind(size_t width) {
 #if defined(__x86_64__)
   const Isa isa = gemm_dispatch().isa;
-  if (isa == Isa::avx512 && width * sizeof(T) == 64) return 2;
+  if (isa == Isa::avx512 && (width * sizeof(T)) % 64 == 0) return 2;
   if (isa != Isa::scalar && (width * sizeof(T)) % 32 == 0) return 1;
 #else
   (void)width;
@@ -205,7 +201,7 @@ int tail_copy_kind(size_t width) {
 template <typename T>
 void copy_tail(const T* src, size_t tail, size_t width, int kind, T* dst) {
 #if defined(__x86_64__)
-  if (kind == 2) return copy_tail_512(src, tail, dst);
+  if (kind == 2) return copy_tail_512(src, tail, width, dst);
   if (kind == 1) return copy_tail_256(src, tail, width, dst);
 #else
   (void)kind;
