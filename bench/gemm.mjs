@@ -5,9 +5,10 @@
 //   node bench/gemm.mjs                      # all shapes, threads 1 and 2, 3 runs each
 //   node bench/gemm.mjs --runs 5 --threads 1 --shapes 512,1024
 //
-// Per shape and thread count, runs alternate ours / OpenBLAS; each run is the median of
-// `--samples` samples (each >= 20 ms of back-to-back calls, output buffer preallocated,
-// as /work/shared/peers/gemm_bench.py measures); reported: median over runs (min-max).
+// Per shape and thread count, each run is the median of `--samples` samples (each >= 20 ms
+// of back-to-back calls, output buffer preallocated, as /work/shared/peers/gemm_bench.py
+// measures), ours and OpenBLAS's alternating sample by sample; reported: median over runs
+// (min-max).
 // The box is shared: CPU used by other processes during a run is shown as "foreign".
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -94,20 +95,20 @@ function operands(M, K, N, trans) {
   const rand = (n) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = Math.random(); return a; };
   return { A: rand(M * K), B: rand(K * N), C: rand(M * N) };
 }
-function measureOurs({ M, K, N, trans }, ops, samples) {
+// Warms up (100 ms) and returns a sampler: each call times one sample of back-to-back
+// calls lasting >= 20 ms and returns microseconds per call.
+function oursSampler({ M, K, N, trans }, ops) {
   const ta = trans === 'A', tb = trans === 'B';
   const call = () => addon.gemm(ta, tb, M, N, K, 1, ops.A, ta ? M : K, ops.B, tb ? K : N, 0, ops.C, N);
   let t = performance.now(), n = 0;
   call();
   while (performance.now() - t < 100) { call(); n++; }
   const inner = Math.max(1, Math.floor(20 / ((performance.now() - t) / (n + 1))));
-  const us = [];
-  for (let s = 0; s < samples; s++) {
-    t = performance.now();
+  return () => {
+    const t0 = performance.now();
     for (let i = 0; i < inner; i++) call();
-    us.push(((performance.now() - t) / inner) * 1e3);
-  }
-  return us;
+    return ((performance.now() - t0) / inner) * 1e3;
+  };
 }
 
 // ---- theirs: a persistent numpy/OpenBLAS server per thread count --------------------------
@@ -159,11 +160,21 @@ async function main() {
       for (let r = 0; r < o.runs; r++) {
         await waitQuiet(o.quietWait, peer ? [peer.pid] : []);
         const meter = loadMeter(peer ? [peer.pid] : []);
-        ours.push(gflops(flop, median(measureOurs(s, ops, o.samples))));
-        if (peer) {
-          const reply = await peer.measure({ M: s.M, K: s.K, N: s.N, trans: s.trans, samples: o.samples, min_ms: 20 });
-          if (reply.us) theirs.push(gflops(flop, median(reply.us)));
+        // Samples alternate ours / theirs one at a time: the host's slow and fast phases
+        // (seconds long on these VMs) then fall on both alike.
+        const sample = oursSampler(s, ops);
+        const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, min_ms: 20 };
+        let peerOk = peer && !(await peer.measure({ ...req, samples: 1, calibrate: true })).error;
+        const ourUs = [], theirUs = [];
+        for (let i = 0; i < o.samples; i++) {
+          ourUs.push(sample());
+          if (!peerOk) continue;
+          const reply = await peer.measure({ ...req, samples: 1 });
+          if (reply.us) theirUs.push(reply.us[0]);
+          else peerOk = false;
         }
+        ours.push(gflops(flop, median(ourUs)));
+        if (theirUs.length) theirs.push(gflops(flop, median(theirUs)));
         foreign.push(+meter().toFixed(2));
       }
       const row = {
