@@ -7,6 +7,7 @@
 // --kernels also times every backend kernel call (GEMM vs the rest) inside each phase;
 // --add measures x.add(y) on 4 elements; --null-kernels makes every backend kernel a no-op,
 // so what is left is the step's JavaScript and allocation overhead alone. Run it after `npx tsc -p tsconfig.build.json`.
+import { PerformanceObserver } from 'node:perf_hooks';
 import * as my from '../dist/index.js';
 import { getBackend } from '../dist/backend/index.js';
 import { foreignMeter } from './lib/load.mjs';
@@ -48,7 +49,7 @@ function addLatency() {
   console.log(`x.add(y), 4 elements: ${runs[1].toFixed(3)} us (median of 3 x 1e6${sink === 0 ? '' : ''})`);
 }
 
-function main() {
+async function main() {
   const net = NETS[option('net', 'big')];
   if (!net) throw new Error(`--net must be one of ${Object.keys(NETS).join(', ')}`);
   const epochs = Number(option('epochs', 3)), n = Number(option('n', 8192));
@@ -81,11 +82,23 @@ function main() {
   }
   const best = Math.max(...rates.slice(1).length ? rates.slice(1) : rates);
   console.log(`best after warm-up: ${best.toFixed(0)} samples/s`);
+  // Garbage collection inside the timed epoch: V8 reports each pause, by kind.
+  const gc = { ms: 0, count: 0, major: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      gc.count++;
+      if (e.detail?.kind !== 1) gc.major++;  // 1 = scavenge (minor)
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const faults0 = process.resourceUsage().minorPageFault;
   const profiler = option('kernels', false) === true ? instrumentBackend(getBackend()) : null;
   const { ns, batches } = trainEpochProfiled(my, step, profiler);
   const totals = profiler?.snapshot().byPhase ?? null;
   const faults = (process.resourceUsage().minorPageFault - faults0) / batches;
+  await new Promise((resolve) => setTimeout(resolve, 100));  // the observer's queued entries
+  gcObserver.disconnect();
   const us = (v) => (Number(v) / batches / 1e3).toFixed(1).padStart(9);
   console.log(`\nper batch (us), one timed epoch of ${batches} batches${totals ? ', kernels timed too' : ''}:`);
   console.log(`${'phase'.padEnd(10)}${'total'.padStart(9)}${totals ? `${'GEMM'.padStart(9)}${'kernels'.padStart(9)}${'JS+rest'.padStart(9)}` : ''}`);
@@ -96,8 +109,9 @@ function main() {
     console.log(`${p.padEnd(10)}${us(ns[p])}${totals ? `${us(t.gemmNs)}${us(t.kernelNs)}${us(ns[p] - t.gemmNs - t.kernelNs)}` : ''}`);
   }
   console.log(`${'total'.padEnd(10)}${us(all)}${totals ? `${us(g)}${us(k)}${us(all - g - k)}` : ''}`);
+  console.log(`garbage collection ${(gc.ms * 1e3 / batches).toFixed(1)} us per batch (inside the phases above): ${gc.count} pauses, ${gc.count - gc.major} minor and ${gc.major} major`);
   console.log(`page faults ${faults.toFixed(1)} per batch (fresh pages the step touches), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   if (option('add', false) === true) addLatency();
 }
 
-main();
+await main();
