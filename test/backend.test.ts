@@ -130,3 +130,45 @@ describe.runIf(hasNative)('native GEMM against the TypeScript reference', () => 
     expect(jsBackend.prefetchRows(src, 4, Int32Array.from([10]))).toBeUndefined();
   });
 });
+
+// Arrays of 4 KiB and more start on a 64-byte boundary on the native backend (as PyTorch's
+// CPU allocator places them); smaller ones, and every array on the js backend, are left
+// where they come.
+describe.runIf(hasNative)('tensor storage alignment', () => {
+  const addon: NativeAddon = hasNative ? loadAddon() : (null as never);
+  const aligned = (t: my.Tensor) => t.data.byteOffset === addon.alignOffset!(t.data.buffer as ArrayBuffer);
+
+  test('alignOffset gives the bytes to the first 64-byte boundary, and refuses a non-buffer', () => {
+    for (let i = 0; i < 16; i++) {
+      const offset = addon.alignOffset!(new ArrayBuffer(4096 + 64 * i + 8 * i));
+      expect(offset % 8).toBe(0);  // malloc's alignment at least
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(64);
+    }
+    expect(() => addon.alignOffset!(new Float32Array(4) as any)).toThrow(/alignOffset: buffer must be an ArrayBuffer/);
+    expect(() => (addon.alignOffset as any)()).toThrow(/alignOffset/);
+  });
+
+  test('large creation, op outputs, gradients and batches are aligned, with their values intact', () => {
+    my.setBackend('native');
+    my.manualSeed(0);
+    const w = my.randn([33, 64], { requiresGrad: true }), z = my.zeros([1024], { dtype: 'float64' });
+    const x = my.randn([40, 33]);
+    const y = x.matmul(w).relu();
+    y.sum().backward();
+    const [xb] = new my.data.DataLoader(new my.data.TensorDataset(x, Int32Array.from({ length: 40 }, () => 0)), { batchSize: 32 })[Symbol.iterator]().next().value!;
+    for (const t of [w, z, x, y, w.grad!, xb]) {
+      expect(t.data.byteLength).toBeGreaterThanOrEqual(4096);
+      expect(aligned(t)).toBe(true);
+    }
+    expect(Array.from(z.data).every((v) => v === 0)).toBe(true);
+    expect(Array.from(xb.data)).toEqual(Array.from(x.data.subarray(0, 32 * 33)));
+    // The same gradient from the js backend, whose arrays are not aligned.
+    my.setBackend('js');
+    const wj = my.tensor(w.toArray() as number[][], { requiresGrad: true }), xj = my.tensor(x.toArray() as number[][]);
+    xj.matmul(wj).relu().sum().backward();
+    const expected = Array.from(wj.grad!.data), got = Array.from(w.grad!.data);
+    expect(got.map((v, i) => Math.abs(v - expected[i]) <= 1e-4 * (1 + Math.abs(expected[i])))).not.toContain(false);
+    my.setBackend('native');
+  });
+});

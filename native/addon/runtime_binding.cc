@@ -1,4 +1,7 @@
-// info and setNumThreads: what the kernels run on, and how many threads they use.
+// info and setNumThreads: what the kernels run on, and how many threads they use;
+// alignOffset: where a buffer's first cache line starts.
+#include <cstdint>
+
 #include "args.h"
 #include "bindings.h"
 #include "cpu_features.h"
@@ -32,11 +35,23 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Bytes from the start of an ArrayBuffer to its first 64-byte boundary: storage.ts starts
+// tensors there, so that a 64-byte row segment (an AVX-512 register, a GEMM tile row)
+// spans one cache line and 32-byte loads never split across two.
+Napi::Value AlignOffset(const Napi::CallbackInfo& info) {
+  const Args args(info, "alignOffset");
+  args.expect_count(1, "buffer");
+  if (!info[0].IsArrayBuffer()) args.fail_type("buffer must be an ArrayBuffer");
+  const auto address = reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data());
+  return Napi::Number::New(info.Env(), static_cast<double>((64 - address % 64) % 64));
+}
+
 }  // namespace
 
 void register_runtime(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("alignOffset", Napi::Function::New(env, AlignOffset, "alignOffset"));
 }
 
 }  // namespace myelin_addon

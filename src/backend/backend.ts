@@ -23,6 +23,8 @@ export interface Backend {
   isa(): string;
   threads(): number;
   setNumThreads(n: number): void;
+  /** Bytes from a buffer's start to its first 64-byte boundary; absent where addresses are unknown (js). */
+  alignOffset?(buffer: ArrayBuffer): number;
 
   /** C = alpha*op(A)*op(B) + beta*C, row-major with leading dimensions. */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,

@@ -1,4 +1,5 @@
 import { check } from '../check.js';
+import { setAlignOffset } from '../dtype.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import { createNativeBackend, loadAddon } from './native.js';
@@ -7,6 +8,23 @@ export type { Backend, BinaryKind, UnaryKind, ReduceKind } from './backend.js';
 
 let current: Backend | null = null;
 let native: Backend | null = null;
+
+/**
+ * The first array big enough to align picks the backend (loading the addon) and with it
+ * how buffers are aligned from then on; if no backend loads, arrays stay unaligned and
+ * the first op reports why.
+ */
+function firstAlignOffset(buffer: ArrayBuffer): number {
+  let f: ((b: ArrayBuffer) => number) | null = null;
+  try {
+    f = getBackend().alignOffset ?? null;
+  } catch {
+    f = null;
+  }
+  setAlignOffset(f);
+  return f === null ? 0 : f(buffer);
+}
+setAlignOffset(firstAlignOffset);
 
 function nativeBackend(): Backend {
   return (native ??= createNativeBackend(loadAddon()));
@@ -19,6 +37,7 @@ export function getBackend(): Backend {
   check(env === undefined || env === '' || env === 'js' || env === 'native',
     () => `MYELIN_BACKEND must be 'native' or 'js', got '${env}'`);
   current = env === 'js' ? jsBackend : nativeBackend();
+  setAlignOffset(current.alignOffset ?? null);
   return current;
 }
 
@@ -26,6 +45,7 @@ export function getBackend(): Backend {
 export function setBackend(name: 'native' | 'js'): void {
   check(name === 'native' || name === 'js', () => `setBackend: expected 'native' or 'js', got '${String(name)}'`);
   current = name === 'js' ? jsBackend : nativeBackend();
+  setAlignOffset(current.alignOffset ?? null);
 }
 
 /** What runs the arithmetic: `{ name: 'native', isa: 'avx512', threads: 2 }`. */

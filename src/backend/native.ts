@@ -19,6 +19,8 @@ export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports 
   takeRows?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
   prefetchRows?(x: Storage, rowSize: number, indices: Int32Array): void;
   setNumThreads(n: number): void;
+  /** Absent from builds before it; then arrays are not aligned. */
+  alignOffset?(buffer: ArrayBuffer): number;
 }
 
 /** The package root: two levels above this file, both from src/backend and dist/backend. */
@@ -65,6 +67,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     },
     gemm: addon.gemm,
     gemmBatched: addon.gemmBatched,
+    ...(addon.alignOffset ? { alignOffset: addon.alignOffset } : {}),
     ...(addon.takeRows ? { takeRows: addon.takeRows } : {}),
     ...(addon.prefetchRows ? { prefetchRows: addon.prefetchRows } : {}),
     ...nativeFusedKernels(addon),

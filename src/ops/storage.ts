@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { allocate, type DType, type Storage } from '../dtype.js';
+import { ALIGNMENT, aligns, alignedView, allocate, type DType, type Storage } from '../dtype.js';
 
 // Where op outputs get their memory. A training step allocates dozens of arrays; V8's own
 // `new Float32Array(n)` costs ~0.6 us for anything past 64 bytes (an off-heap backing store
@@ -46,7 +46,10 @@ export function allocateZeroed(dtype: DType, n: number): Storage {
 export function allocateUninitialized(dtype: DType, n: number): Storage {
   const bytes = n * (dtype === 'float64' ? 8 : 4);
   if (bytes < ZERO_FILL_WORTH_SKIPPING) return allocateZeroed(dtype, n);
-  // allocUnsafeSlow: a fresh ArrayBuffer of exactly `bytes` (offset 0, never the shared pool).
-  const buffer = Buffer.allocUnsafeSlow(bytes).buffer;
+  // allocUnsafeSlow: a fresh ArrayBuffer (never the shared pool), with room to start the
+  // array on a 64-byte boundary.
+  const aligned = aligns(bytes);
+  const buffer = Buffer.allocUnsafeSlow(aligned ? bytes + ALIGNMENT : bytes).buffer;
+  if (aligned) return alignedView(dtype, buffer, n);
   return dtype === 'float64' ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
 }
