@@ -81,6 +81,21 @@ function loadMeter(childPids) {
     return Math.max(0, foreign / dt);
   };
 }
+// Waits (at most 1 s) until neither this process nor the peer burns CPU. After a call on
+// 2 threads OpenBLAS's worker spins ~0.1 s (ours up to MYELIN_POOL_SPIN_US, yielding): a
+// sample started at once would share its cores with that spin. 20 ms windows, since
+// /proc/<pid>/stat counts in 10 ms ticks.
+async function quiesce(peerPid) {
+  const t0 = performance.now();
+  let p0 = pidCpuSeconds(peerPid), o0 = ownCpuSeconds();
+  while (performance.now() - t0 < 1000) {
+    await new Promise((r) => setTimeout(r, 20));
+    const p1 = pidCpuSeconds(peerPid), o1 = ownCpuSeconds();
+    const busy = p1 - p0 + (o1 - o0);
+    p0 = p1, o0 = o1;
+    if (busy < 0.005) return;
+  }
+}
 async function waitQuiet(maxSeconds, childPids) {
   const t0 = performance.now();
   while ((performance.now() - t0) / 1e3 < maxSeconds) {
@@ -95,8 +110,8 @@ function operands(M, K, N, trans) {
   const rand = (n) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = Math.random(); return a; };
   return { A: rand(M * K), B: rand(K * N), C: rand(M * N) };
 }
-// Warms up (100 ms) and returns a sampler: each call times one sample of back-to-back
-// calls lasting >= 20 ms and returns microseconds per call.
+// Warms up (100 ms) and returns a sampler: each call runs >= 5 ms of untimed calls, then
+// times one sample of back-to-back calls lasting >= 20 ms and returns microseconds per call.
 function oursSampler({ M, K, N, trans }, ops) {
   const ta = trans === 'A', tb = trans === 'B';
   const call = () => addon.gemm(ta, tb, M, N, K, 1, ops.A, ta ? M : K, ops.B, tb ? K : N, 0, ops.C, N);
@@ -105,6 +120,10 @@ function oursSampler({ M, K, N, trans }, ops) {
   while (performance.now() - t < 100) { call(); n++; }
   const inner = Math.max(1, Math.floor(20 / ((performance.now() - t) / (n + 1))));
   return () => {
+    // Untimed, at least 5 ms: after an idle wait the first calls run up to 2x slower (the
+    // vCPUs' clocks and caches come back).
+    const w = performance.now();
+    do call(); while (performance.now() - w < 5);
     const t0 = performance.now();
     for (let i = 0; i < inner; i++) call();
     return ((performance.now() - t0) / inner) * 1e3;
@@ -161,14 +180,18 @@ async function main() {
         await waitQuiet(o.quietWait, peer ? [peer.pid] : []);
         const meter = loadMeter(peer ? [peer.pid] : []);
         // Samples alternate ours / theirs one at a time: the host's slow and fast phases
-        // (seconds long on these VMs) then fall on both alike.
+        // (seconds long on these VMs) then fall on both alike. On several threads each
+        // sample waits for the other side's threads to stop spinning.
         const sample = oursSampler(s, ops);
         const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, min_ms: 20 };
         let peerOk = peer && !(await peer.measure({ ...req, samples: 1, calibrate: true })).error;
+        const settle = async () => { if (peerOk && threads > 1) await quiesce(peer.pid); };
         const ourUs = [], theirUs = [];
         for (let i = 0; i < o.samples; i++) {
+          await settle();
           ourUs.push(sample());
           if (!peerOk) continue;
+          await settle();
           const reply = await peer.measure({ ...req, samples: 1 });
           if (reply.us) theirUs.push(reply.us[0]);
           else peerOk = false;
