@@ -7,8 +7,9 @@
 //
 // Per shape and thread count, each run is the median of `--samples` samples (each >= 20 ms
 // of back-to-back calls, output buffer preallocated, as /work/shared/peers/gemm_bench.py
-// measures), ours and OpenBLAS's alternating sample by sample; reported: median over runs
-// (min-max).
+// measures), ours and OpenBLAS's alternating sample by sample, each after >= 5 ms of
+// untimed calls and, on several threads, once the other side's threads have stopped
+// spinning; reported: median over runs (min-max).
 // The box is shared: CPU used by other processes during a run is shown as "foreign".
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';

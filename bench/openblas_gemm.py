@@ -3,7 +3,7 @@
 
 Started once per thread count with OPENBLAS_NUM_THREADS already in its environment (OpenBLAS
 sizes its pool at load), it answers one request per stdin line so that the Node benchmark can
-alternate ours/theirs run by run in the same time window:
+alternate ours/theirs sample by sample in the same time window:
 
   request:  {"M":128,"K":784,"N":512,"trans":"A"|"B"|"","samples":15,"min_ms":20,"calibrate":true}
   reply:    {"us":[per-call microseconds of each sample]}
