@@ -26,6 +26,13 @@ function firstAlignOffset(buffer: ArrayBuffer): number {
 }
 setAlignOffset(firstAlignOffset);
 
+/** Makes `b` the backend ops run on, and arrays aligned as it can. */
+function use(b: Backend): Backend {
+  current = b;
+  setAlignOffset(b.alignOffset ?? null);
+  return b;
+}
+
 function nativeBackend(): Backend {
   return (native ??= createNativeBackend(loadAddon()));
 }
@@ -36,16 +43,13 @@ export function getBackend(): Backend {
   const env = process.env.MYELIN_BACKEND;
   check(env === undefined || env === '' || env === 'js' || env === 'native',
     () => `MYELIN_BACKEND must be 'native' or 'js', got '${env}'`);
-  current = env === 'js' ? jsBackend : nativeBackend();
-  setAlignOffset(current.alignOffset ?? null);
-  return current;
+  return use(env === 'js' ? jsBackend : nativeBackend());
 }
 
 /** Switches backends for the rest of the process (tests run every op on both). */
 export function setBackend(name: 'native' | 'js'): void {
   check(name === 'native' || name === 'js', () => `setBackend: expected 'native' or 'js', got '${String(name)}'`);
-  current = name === 'js' ? jsBackend : nativeBackend();
-  setAlignOffset(current.alignOffset ?? null);
+  use(name === 'js' ? jsBackend : nativeBackend());
 }
 
 /** What runs the arithmetic: `{ name: 'native', isa: 'avx512', threads: 2 }`. */

@@ -48,8 +48,6 @@ export function allocateUninitialized(dtype: DType, n: number): Storage {
   if (bytes < ZERO_FILL_WORTH_SKIPPING) return allocateZeroed(dtype, n);
   // allocUnsafeSlow: a fresh ArrayBuffer (never the shared pool), with room to start the
   // array on a 64-byte boundary.
-  const aligned = aligns(bytes);
-  const buffer = Buffer.allocUnsafeSlow(aligned ? bytes + ALIGNMENT : bytes).buffer;
-  if (aligned) return alignedView(dtype, buffer, n);
-  return dtype === 'float64' ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
+  const buffer = Buffer.allocUnsafeSlow(aligns(bytes) ? bytes + ALIGNMENT : bytes).buffer;
+  return alignedView(dtype, buffer, n);
 }
