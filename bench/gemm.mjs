@@ -7,9 +7,9 @@
 //
 // Per shape and thread count, each run is the median of `--samples` samples (each >= 20 ms
 // of back-to-back calls, output buffer preallocated, as /work/shared/peers/gemm_bench.py
-// measures), ours and OpenBLAS's alternating sample by sample, each after >= 5 ms of
-// untimed calls and, on several threads, once the other side's threads have stopped
-// spinning; reported: median over runs (min-max).
+// measures), ours and OpenBLAS's alternating sample by sample, each after >= 50 ms of
+// untimed calls (--warm-ms) and, on several threads, once the other side's threads have
+// stopped spinning; reported: median over runs (min-max).
 // The box is shared: CPU used by other processes during a run is shown as "foreign".
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ const SHAPES = [ // label, M, K, N, trans ('A': A stored K x M, 'B': B stored N 
 ];
 
 function parseArgs(argv) {
-  const o = { runs: 3, samples: 15, threads: [1, 2], shapes: null, peer: true, quietWait: 20 };
+  const o = { runs: 3, samples: 15, threads: [1, 2], shapes: null, peer: true, quietWait: 20, warmMs: 50 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
     if (a === '--runs') o.runs = +v, i++;
@@ -53,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--shapes') o.shapes = v.split(','), i++;
     else if (a === '--no-peer') o.peer = false;
     else if (a === '--quiet-wait') o.quietWait = +v, i++;
+    else if (a === '--warm-ms') o.warmMs = +v, i++;
     else if (a === '--nn-only') o.nnOnly = true;
     else throw new Error(`unknown option ${a}`);
   }
@@ -111,9 +112,9 @@ function operands(M, K, N, trans) {
   const rand = (n) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = Math.random(); return a; };
   return { A: rand(M * K), B: rand(K * N), C: rand(M * N) };
 }
-// Warms up (100 ms) and returns a sampler: each call runs >= 5 ms of untimed calls, then
+// Warms up (100 ms) and returns a sampler: each call runs >= warmMs of untimed calls, then
 // times one sample of back-to-back calls lasting >= 20 ms and returns microseconds per call.
-function oursSampler({ M, K, N, trans }, ops) {
+function oursSampler({ M, K, N, trans }, ops, warmMs) {
   const ta = trans === 'A', tb = trans === 'B';
   const call = () => addon.gemm(ta, tb, M, N, K, 1, ops.A, ta ? M : K, ops.B, tb ? K : N, 0, ops.C, N);
   let t = performance.now(), n = 0;
@@ -121,10 +122,12 @@ function oursSampler({ M, K, N, trans }, ops) {
   while (performance.now() - t < 100) { call(); n++; }
   const inner = Math.max(1, Math.floor(20 / ((performance.now() - t) / (n + 1))));
   return () => {
-    // Untimed, at least 5 ms: after an idle wait the first calls run up to 2x slower (the
-    // vCPUs' clocks and caches come back).
+    // Untimed: after an idle wait the first calls run up to 2x slower (the vCPUs' clocks
+    // and caches come back), and recovery takes longer than 5 ms. With 5 ms, our 2-thread
+    // samples (each started after OpenBLAS's 0.1 s spin and an idle window) read 105-139
+    // GFLOP/s at 128x784x512 against 164-166 with 50 ms, while OpenBLAS's barely moved.
     const w = performance.now();
-    do call(); while (performance.now() - w < 5);
+    do call(); while (performance.now() - w < warmMs);
     const t0 = performance.now();
     for (let i = 0; i < inner; i++) call();
     return ((performance.now() - t0) / inner) * 1e3;
@@ -183,8 +186,8 @@ async function main() {
         // Samples alternate ours / theirs one at a time: the host's slow and fast phases
         // (seconds long on these VMs) then fall on both alike. On several threads each
         // sample waits for the other side's threads to stop spinning.
-        const sample = oursSampler(s, ops);
-        const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, min_ms: 20 };
+        const sample = oursSampler(s, ops, o.warmMs);
+        const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, min_ms: 20, warm_ms: o.warmMs };
         let peerOk = peer && !(await peer.measure({ ...req, samples: 1, calibrate: true })).error;
         const settle = async () => { if (peerOk && threads > 1) await quiesce(peer.pid); };
         const ourUs = [], theirUs = [];

@@ -5,7 +5,7 @@ Started once per thread count with OPENBLAS_NUM_THREADS already in its environme
 sizes its pool at load), it answers one request per stdin line so that the Node benchmark can
 alternate ours/theirs sample by sample in the same time window:
 
-  request:  {"M":128,"K":784,"N":512,"trans":"A"|"B"|"","samples":15,"min_ms":20,"calibrate":true}
+  request:  {"M":128,"K":784,"N":512,"trans":"A"|"B"|"","samples":15,"min_ms":20,"warm_ms":50,"calibrate":true}
   reply:    {"us":[per-call microseconds of each sample]}
 
 A shape is warmed up and calibrated on its first request (or when "calibrate" is set);
@@ -14,7 +14,8 @@ and alternate them with its own.
 
 Measured like /work/shared/peers/gemm_bench.py: out= buffer preallocated, a warm-up that also
 calibrates how many back-to-back calls make one sample of >= min_ms, then `samples` samples,
-each after >= 5 ms of untimed calls (the caller may have left the machine idle before it).
+each after >= warm_ms (default 50) of untimed calls (the caller may have left the machine idle
+before it).
 """
 import json
 import sys
@@ -56,10 +57,10 @@ def measure(req):
             np.matmul(A, B, out=C); n += 1
         inner_calls[key] = max(1, int(req.get("min_ms", 20) / 1e3 / ((time.perf_counter() - t) / (n + 1))))
     inner = inner_calls[key]
-    w = time.perf_counter()  # >= 5 ms untimed, as the caller's own samples start
+    w = time.perf_counter()  # >= warm_ms untimed, as the caller's own samples start
     while True:
         np.matmul(A, B, out=C)
-        if time.perf_counter() - w >= 0.005:
+        if time.perf_counter() - w >= req.get("warm_ms", 50) / 1e3:
             break
     us = []
     for _ in range(req.get("samples", 15)):
