@@ -45,6 +45,14 @@ constexpr size_t kDotNarrowMaxK = 4096;
 constexpr size_t kDotFewRows = 16;
 constexpr size_t kDotFewRowsDeep = 32, kDotDeepK = 512;
 
+// Products this shallow (k <= kShallowK) are split over M whenever each thread gets two row
+// panels. Each C element then costs few flops, and an N split has both cores write every
+// row of C, each beside the other's half: on Zen 3 (2 vCPUs) the cores then slowed each
+// other down by a factor that came and went with the host's state. In-process
+// alternation, 2 threads, M / N split GFLOP/s: 128x10x256 (k = 10) 109 / 66, and in
+// another minute 80 / 20; k = 16 104 / 30; k = 64 150 / 83. No such collapse on M.
+constexpr size_t kShallowK = 128;
+
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
 template <typename T>
@@ -309,7 +317,8 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   // whatever the estimate: 2 threads, AVX-512, M / N split = 1.05-1.2x at 256x784x512,
   // 512x784x512, square 256, 512 and 1024, and 2048x256x2048 (equal at 384x784x512; at
   // m = 128, and at square 2048, N wins).
-  const bool prefer_m = (g.trans_a && panels_m >= 4 * threads) || (g.m >= 128 * threads && g.k <= 1024);
+  const bool shallow = g.k <= kShallowK && panels_m >= 2 * threads;
+  const bool prefer_m = shallow || (g.trans_a && panels_m >= 4 * threads) || (g.m >= 128 * threads && g.k <= 1024);
   const bool split_m = panels_n < 2 || (panels_m >= 2 && (prefer_m || time_m <= time_n));
   const size_t panels = split_m ? panels_m : panels_n;
   const size_t tile = split_m ? cfg.mr : cfg.nr;
