@@ -27,6 +27,7 @@
         "native/kernels/gemm_ukernel_scalar.cc",
         "native/kernels/loss_kernels.cc",
         "native/kernels/optim_update.cc",
+        "native/kernels/split_tuner.cc",
         "native/kernels/thread_pool.cc"
       ],
       "include_dirs": [

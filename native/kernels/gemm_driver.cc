@@ -8,14 +8,18 @@
 //      ir over MC by MR  A micro-panel (MR x KC) stays in L1 across the jr loop
 //       jr over NC by NR B micro-panels stream from L2; micro-kernel writes one C tile
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 #include "aligned_buffer.h"
 #include "fp_mode.h"
 #include "gemm.h"
 #include "gemm_microkernel.h"
 #include "gemm_pack.h"
+#include "split_tuner.h"
 #include "thread_pool.h"
 
 namespace myelin {
@@ -53,7 +57,25 @@ constexpr size_t kDotFewRowsDeep = 32, kDotDeepK = 512;
 // another minute 80 / 20; k = 16 104 / 30; k = 64 150 / 83. No such collapse on M.
 constexpr size_t kShallowK = 128;
 
+// Smallest product whose M-or-N split is timed (split_tuner.h) rather than left to the
+// model: below it, either split is within the call's noise.
+constexpr double kTuneMinFlops = 4e6;
+
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+// MYELIN_GEMM_TUNE=0 leaves every split to the model (reproducible timings).
+bool split_tuning_enabled() {
+  static const bool enabled = [] {
+    const char* env = std::getenv("MYELIN_GEMM_TUNE");
+    return env == nullptr || std::string_view(env) != "0";
+  }();
+  return enabled;
+}
+
+SplitTuner& split_tuner() {
+  static SplitTuner* tuner = new SplitTuner();  // never destroyed, like the pool
+  return *tuner;
+}
 
 template <typename T>
 AlignedBuffer<T>& a_pack_buffer() {
@@ -319,7 +341,19 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
   // m = 128, and at square 2048, N wins).
   const bool shallow = g.k <= kShallowK && panels_m >= 2 * threads;
   const bool prefer_m = shallow || (g.trans_a && panels_m >= 4 * threads) || (g.m >= 128 * threads && g.k <= 1024);
-  const bool split_m = panels_n < 2 || (panels_m >= 2 && (prefer_m || time_m <= time_n));
+  const bool model_m = panels_n < 2 || (panels_m >= 2 && (prefer_m || time_m <= time_n));
+  // Where both splits give every thread two or more panels, time them (split_tuner.h);
+  // shallow products stay on M, where N was never better.
+  const bool tune = !shallow && panels_m >= 2 * threads && panels_n >= 2 * threads &&
+                    flops >= kTuneMinFlops && split_tuning_enabled();
+  SplitKey key;
+  bool split_m = model_m;
+  if (tune) {
+    key.m = g.m, key.n = g.n, key.k = g.k;
+    key.extra = (uint64_t(gemm_dispatch().isa) << 24) | (uint64_t(threads) << 8) | (sizeof(T) << 2) |
+                (uint64_t(g.trans_a) << 1) | uint64_t(g.trans_b);
+    split_m = split_tuner().next(key, model_m ? 1 : 0) == 1;
+  }
   const size_t panels = split_m ? panels_m : panels_n;
   const size_t tile = split_m ? cfg.mr : cfg.nr;
   const size_t extent = split_m ? g.m : g.n;
@@ -336,6 +370,7 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
     if (t == tasks) return extent;
     return std::min(extent, panels * t / tasks * tile + shift);
   };
+  const auto start = std::chrono::steady_clock::now();
   parallel_for(tasks, [&](size_t t) {
     const size_t begin = boundary(t), end = boundary(t + 1);
     if (begin >= end) return;
@@ -345,6 +380,10 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
       gemm_block_range(g, cfg, 0, g.m, begin, end);
     }
   });
+  if (tune) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    split_tuner().record(key, split_m ? 1 : 0, took.count());
+  }
 }
 
 template <typename T>

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "gemm_microkernel.h"
+#include "split_tuner.h"
 #include "test_support.h"
 #include "thread_pool.h"
 
@@ -60,6 +61,25 @@ void check_thread_invariance(Failures& f, Isa isa) {
   }
 }
 
+// A product whose M-or-N split is timed while the program runs (split_tuner.h): its first
+// calls alternate the two splits, and every one must give the 1-thread bits.
+template <typename T>
+void check_tuned_splits_agree(Failures& f, Isa isa) {
+  for (int t = 0; t < 4; ++t) {
+    set_thread_count(1);
+    const std::vector<T> one = run_gemm<T>(t & 2, t & 1, 128, 512, 200, 1);
+    set_thread_count(2);
+    for (int call = 0; call < 2 * SplitTuner::kTrials + 2; ++call) {
+      const std::vector<T> two = run_gemm<T>(t & 2, t & 1, 128, 512, 200, 1);
+      if (std::memcmp(one.data(), two.data(), one.size() * sizeof(T)) != 0) {
+        f.report("call %d of 128x512x200 on 2 threads differs from 1 thread, isa=%s, %s %s", call,
+                 isa_name(isa), trans_name(t & 2, t & 1), dtype_name<T>());
+        break;
+      }
+    }
+  }
+}
+
 void check_mxcsr_restored(Failures& f, Isa isa) {
 #if defined(__x86_64__)
   const unsigned original = _mm_getcsr();
@@ -94,6 +114,8 @@ int main() {
   for_each_isa([&](Isa isa) {
     check_thread_invariance<float>(f, isa);
     check_thread_invariance<double>(f, isa);
+    check_tuned_splits_agree<float>(f, isa);
+    check_tuned_splits_agree<double>(f, isa);
     check_mxcsr_restored(f, isa);
   });
   return f.exit_code("gemm_threads_test");
