@@ -372,11 +372,14 @@ __attribute__((target("avx2,fma"))) void f32_gemm_dot_nt_avx2(
 
 // Blocks: A micro-panel (MR x KC) in L1, packed B block (KC x NC) in L2. AVX2 machines'
 // L2 ranges from 256 KiB (Haswell) to 1.25 MiB, so NC is sized for the B block to fill
-// three quarters of this one's: on Zen 3 (512 KiB) NC = 256 instead of 512 (a 768 KiB
-// block that streamed from L3) gave 1.03-1.23x at the MLP shapes, 1 thread.
+// 9/16 of this one's: on Zen 3 (512 KiB) NC = 256 instead of 512 (a 768 KiB block that
+// streamed from L3) gave 1.03-1.23x at the MLP shapes, 1 thread; NC = 192 instead of 256
+// (B at 288 instead of 384 KiB, leaving room for the A panels and C tiles passing through)
+// 1.03-1.05x at square 2048, 1.02x at 1536 and 1.01-1.02x at 1024 on 1 thread
+// (in-process alternation, four runs at 2048); the MLP shapes and 2 threads within +-1 %.
 template <typename T>
 size_t nc_for_l2(size_t kc, size_t nr) {
-  const size_t nc = l2_cache_bytes(512 << 10) * 3 / 4 / (kc * sizeof(T)) / nr * nr;
+  const size_t nc = l2_cache_bytes(512 << 10) * 9 / 16 / (kc * sizeof(T)) / nr * nr;
   return std::min<size_t>(std::max(nc, nr), 1024);
 }
 
