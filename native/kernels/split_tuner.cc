@@ -5,22 +5,27 @@
 namespace myelin {
 namespace {
 
-double median(const double* xs, int n) {
+double median(const double* xs) {
   double sorted[SplitTuner::kTrials];
-  std::copy(xs, xs + n, sorted);
-  std::sort(sorted, sorted + n);
-  return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  std::copy(xs, xs + SplitTuner::kTrials, sorted);
+  std::nth_element(sorted, sorted + SplitTuner::kTrials / 2, sorted + SplitTuner::kTrials);
+  return sorted[SplitTuner::kTrials / 2];
 }
 
 }  // namespace
 
+SplitTuner::Entry* SplitTuner::lookup(const SplitKey& key) {
+  for (Entry& e : entries_) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
 SplitTuner::Entry& SplitTuner::find(const SplitKey& key, int guess) {
   ++clock_;
-  for (Entry& e : entries_) {
-    if (e.key == key) {
-      e.last_use = clock_;
-      return e;
-    }
+  if (Entry* e = lookup(key)) {
+    e->last_use = clock_;
+    return *e;
   }
   if (entries_.size() >= kMaxShapes) {
     auto oldest = std::min_element(entries_.begin(), entries_.end(),
@@ -51,17 +56,14 @@ int SplitTuner::next(const SplitKey& key, int guess) {
 
 void SplitTuner::record(const SplitKey& key, int split, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (Entry& e : entries_) {
-    if (!(e.key == key)) continue;
-    const int s = split != 0;
-    if (e.trials[s] >= kTrials) return;  // decided already: nothing to learn
-    e.seconds[s][e.trials[s]++] = seconds;
-    if (e.trials[0] == kTrials && e.trials[1] == kTrials) {
-      const int other = 1 - e.guess;
-      e.best = median(e.seconds[other], kTrials) < median(e.seconds[e.guess], kTrials) ? other : e.guess;
-      e.calls = 0;
-    }
-    return;
+  Entry* e = lookup(key);
+  const int s = split != 0;
+  if (e == nullptr || e->trials[s] >= kTrials) return;  // forgotten, or decided already
+  e->seconds[s][e->trials[s]++] = seconds;
+  if (e->trials[0] == kTrials && e->trials[1] == kTrials) {
+    const int other = 1 - e->guess;
+    e->best = median(e->seconds[other]) < median(e->seconds[e->guess]) ? other : e->guess;
+    e->calls = 0;
   }
 }
 

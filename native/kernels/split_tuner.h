@@ -30,6 +30,7 @@ struct SplitKey {
 class SplitTuner {
  public:
   static constexpr int kTrials = 5;
+  static_assert(kTrials % 2 == 1, "the median of the trials is one of them");
   static constexpr uint32_t kExploitCalls = 200;
   static constexpr size_t kMaxShapes = 64;
 
@@ -50,6 +51,7 @@ class SplitTuner {
     double seconds[2][kTrials] = {};
     uint64_t last_use = 0;
   };
+  Entry* lookup(const SplitKey& key);
   Entry& find(const SplitKey& key, int guess);
 
   std::mutex mutex_;
