@@ -12,8 +12,8 @@ import { ALIGNMENT, aligns, alignedView, allocate, type DType, type Storage } fr
 //    uninitialised memory.
 
 const ON_HEAP_BYTES = 64;
-const SLAB_BYTES = 16 * 1024;
-const SLAB_CUTOFF = 2048;
+const SLAB_BYTES = 32 * 1024;
+const SLAB_CUTOFF = 4096;
 const ZERO_FILL_WORTH_SKIPPING = 4096;
 
 let slab = new ArrayBuffer(0);
