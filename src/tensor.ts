@@ -4,6 +4,7 @@ import { check, fmtShape } from './check.js';
 import type { Node } from './autograd/graph.js';
 import * as ops from './ops/index.js';
 import { backward as runBackward } from './autograd/engine.js';
+import { disownGrad, releaseOwnedGrad } from './ops/storage.js';
 
 /** Counts in-place writes to a storage; views share it with their base. */
 export interface VersionCounter {
@@ -21,8 +22,8 @@ export class Tensor {
   readonly data: Storage;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Accumulated gradient (leaves that require grad, after backward). */
-  grad: Tensor | null = null;
+  /** @internal the gradient, read by the library without disowning it (see `grad`). */
+  _grad: Tensor | null = null;
   /** The node that produced this tensor, or null for a leaf. */
   gradFn: Node | null = null;
   /** Which output of gradFn this is. */
@@ -61,6 +62,27 @@ export class Tensor {
     check(this.gradFn === null || value, () =>
       `requiresGrad: cannot turn off requiresGrad of a non-leaf tensor ${fmtShape(this.shape)}; use detach()`);
     this._requiresGrad = value;
+  }
+
+  /** Accumulated gradient (leaves that require grad, after backward). */
+  get grad(): Tensor | null {
+    const g = this._grad;
+    // The caller may keep it: its storage is never reused (see ops/storage.ts).
+    if (g !== null) disownGrad(g.data);
+    return g;
+  }
+
+  set grad(value: Tensor | null) {
+    check(value === null || value instanceof Tensor, () => `grad: expected a Tensor or null, got ${String(value)}`);
+    if (value !== null) disownGrad(value.data);
+    this._grad = value;
+  }
+
+  /** @internal clears the gradient; storage the library alone held is reused by later ops. */
+  _releaseGrad(): void {
+    const g = this._grad;
+    this._grad = null;
+    if (g !== null) releaseOwnedGrad(g.data, this);
   }
 
   /** Whether this tensor was created by the user rather than by an op that records a graph. */

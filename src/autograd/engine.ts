@@ -2,10 +2,11 @@ import { Tensor } from '../tensor.js';
 import { check, fmtShape } from '../check.js';
 import { sameShape } from '../shape.js';
 import { allocate } from '../dtype.js';
-import type { Node } from './graph.js';
+import { OpNode, type Node } from './graph.js';
 import { withGradMode } from './mode.js';
 import { add } from '../ops/elementwise.js';
 import { cast } from '../ops/shape.js';
+import { markOwnedGrad, releaseOwnedGrad } from '../ops/storage.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -84,25 +85,27 @@ function accumulate(a: Tensor | null | undefined, b: Tensor): Tensor {
 /**
  * The reverse-mode engine. Processes nodes in topological order, summing the gradients
  * that reach each tensor; `sink` receives the gradient of every leaf (and of each tensor in
- * `capture`, when given). The graph is freed unless retainGraph.
+ * `capture`, when given), with `fresh` true when it came straight from an op that allocated it
+ * for that leaf alone (OpDef.freshGrads) and no graph is being recorded. The graph is freed
+ * unless retainGraph.
  */
 function run(
   op: string,
   roots: readonly Tensor[],
   gradRoots: Tensor[],
   opts: BackwardOptions,
-  sink: (t: Tensor, g: Tensor) => void,
+  sink: (t: Tensor, g: Tensor, fresh: boolean) => void,
   capture?: ReadonlySet<Tensor>,
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retain = opts.retainGraph ?? createGraph;
   const pending = collect(op, roots);
   const ready: Node[] = [];
-  const deliver = (t: Tensor, g: Tensor): void => {
-    if (capture?.has(t)) sink(t, g);
+  const deliver = (t: Tensor, g: Tensor, fresh: boolean): void => {
+    if (capture?.has(t)) sink(t, g, false);
     const node = t.gradFn;
     if (node === null) {
-      if (!capture) sink(t, g);
+      if (!capture) sink(t, g, fresh);
       return;
     }
     const entry = pending.get(node)!;
@@ -110,7 +113,7 @@ function run(
     buf[t.outputIndex] = accumulate(buf[t.outputIndex], g);
   };
   withGradMode(createGraph, () => {
-    for (let i = 0; i < roots.length; i++) deliver(roots[i], gradRoots[i]);
+    for (let i = 0; i < roots.length; i++) deliver(roots[i], gradRoots[i], false);
     for (const r of roots) if (r.gradFn && pending.get(r.gradFn)!.deps === 0) ready.push(r.gradFn);
     while (ready.length > 0) {
       const node = ready.pop()!;
@@ -123,6 +126,7 @@ function run(
         node.checkVersions();
         inputGrads = node.backward(grads);
       }
+      const fresh = !createGraph && node instanceof OpNode && node.op.freshGrads === true;
       for (let i = 0; i < inputs.length; i++) {
         const t = inputs[i];
         if (!t.requiresGrad) continue;
@@ -130,7 +134,7 @@ function run(
         if (g) {
           check(sameShape(g.shape, t.shape), () =>
             `${node.name}: its gradient for input ${i} has shape ${fmtShape(g.shape)}, expected ${fmtShape(t.shape)}`);
-          deliver(t, g.dtype === t.dtype ? g : cast(g, t.dtype));
+          deliver(t, g.dtype === t.dtype ? g : cast(g, t.dtype), fresh);
         }
         const next = t.gradFn;
         if (next !== null && --pending.get(next)!.deps === 0) ready.push(next);
@@ -143,10 +147,22 @@ function run(
 /** `t.backward()`: accumulates into `.grad` of every leaf that requires grad. */
 export function backward(roots: readonly Tensor[], grads: readonly (Tensor | null | undefined)[] | undefined, opts: BackwardOptions = {}): void {
   const gradRoots = rootGrads('backward', roots, grads);
-  run('backward', roots, gradRoots, opts, (leaf, g) => {
+  run('backward', roots, gradRoots, opts, (leaf, g, fresh) => {
     if (!leaf.requiresGrad) return;
     const value = opts.createGraph ? g : g.detach();
-    leaf.grad = leaf.grad ? withGradMode(opts.createGraph ?? false, () => add(leaf.grad!, value)) : value;
+    const prev = leaf._grad;
+    if (prev === null) {
+      leaf._grad = value;
+      if (fresh) markOwnedGrad(value.data, leaf);
+      return;
+    }
+    leaf._grad = withGradMode(opts.createGraph ?? false, () => add(prev, value));
+    // Accumulating over several backward calls: the summands the library alone held are spare.
+    releaseOwnedGrad(prev.data, leaf);
+    if (fresh) {
+      markOwnedGrad(value.data, leaf);
+      releaseOwnedGrad(value.data, leaf);
+    }
   });
 }
 

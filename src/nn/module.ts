@@ -78,7 +78,7 @@ export abstract class Module {
 
   /** Clears every parameter's gradient. */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p._releaseGrad();
   }
 
   /** Parameters and buffers by PyTorch's dotted keys; the tensors share storage with the module. */

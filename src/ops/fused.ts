@@ -66,6 +66,7 @@ export const linearActOp: OpDef<LinearActAttrs> = defineOp<LinearActAttrs>({
     }
     return out;
   },
+  freshGrads: true,
   vjp: (g, ctx) => {
     const [x, w, b] = ctx.inputs;
     const dz = preactivationGrad(g, ctx);

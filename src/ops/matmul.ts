@@ -49,6 +49,7 @@ export const mmOp = defineOp<MmAttrs>({
   forward: mmForward,
   complex: bilinearInParts(mmForward),
   // C = op(A) op(B): dA and dB are again products of g with the other operand, flags flipped.
+  freshGrads: true,
   vjp: (g, { inputs: [a, b], attrs: { transA, transB } }) => [
     a.requiresGrad ? (transA ? mm(b, g, transB, true) : mm(g, b, false, !transB)) : null,
     b.requiresGrad ? (transB ? mm(g, a, true, transA) : mm(a, g, !transA, false)) : null,

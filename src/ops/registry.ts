@@ -27,6 +27,12 @@ export interface OpDef<A = undefined> {
   readonly complex?: (inputs: readonly Tensor[], attrs: A) => Tensor;
   /** Why the op has no complex evaluation (named in the Error complex-step gives). */
   readonly nonAnalytic?: string;
+  /**
+   * The vjp allocates each input's gradient for that input alone: never the incoming
+   * gradient, a saved tensor, or one tensor for two inputs. The engine may then hand a
+   * leaf's gradient storage back for reuse once it is dropped (see ops/storage.ts).
+   */
+  readonly freshGrads?: true;
 }
 
 /** Declares an op; the registry is then built from one explicit list in ops/index.ts. */

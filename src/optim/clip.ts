@@ -18,7 +18,7 @@ export function clipGradNorm(
   const grads: Tensor[] = [];
   for (const p of params) {
     check(p instanceof Tensor, () => `clipGradNorm: expected Tensors, got ${p === null ? 'null' : typeof p}`);
-    if (p.grad !== null) grads.push(p.grad);
+    if (p._grad !== null) grads.push(p._grad);
   }
   if (grads.length === 0) return 0;
   const total = jointNorm(grads, normType);

@@ -121,7 +121,7 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Clears the gradients of every parameter (sets them to null, as PyTorch's default does). */
   zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+    for (const g of this.paramGroups) for (const p of g.params) p._releaseGrad();
   }
 
   /** Applies one update to every parameter that has a gradient: `loss.backward(); opt.step()`. */
@@ -130,12 +130,12 @@ export abstract class Optimizer<O extends { lr: number }> {
       try {
         for (const group of this.paramGroups) {
           for (const p of group.params) {
-            if (p.grad === null) continue;
-            check(sameShape(p.grad.shape, p.shape) && p.grad.dtype === p.dtype, () =>
-              `${this.name}.step: gradient ${fmtShape(p.grad!.shape)} ${p.grad!.dtype} does not match its parameter ${fmtShape(p.shape)} ${p.dtype}`);
+            if (p._grad === null) continue;
+            check(sameShape(p._grad.shape, p.shape) && p._grad.dtype === p.dtype, () =>
+              `${this.name}.step: gradient ${fmtShape(p._grad!.shape)} ${p._grad!.dtype} does not match its parameter ${fmtShape(p.shape)} ${p.dtype}`);
             let s = this.state.get(p);
             if (!s) this.state.set(p, (s = {}));
-            this.update(p.data, p.grad.data, s, group.options, p);
+            this.update(p.data, p._grad.data, s, group.options, p);
             p._bumpVersion();
           }
         }
