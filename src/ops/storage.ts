@@ -75,7 +75,7 @@ const gradOwners = new WeakMap<Storage, object>();
 const pool = new Map<number, Storage[]>();
 let pooledBytes = 0;
 /** Spares kept at most: a model's worth of gradients for all but huge models. */
-const POOL_BYTES = 256 * 1024 * 1024;
+const POOL_BYTES = 64 * 1024 * 1024;
 
 function poolKey(dtype: DType, n: number): number {
   return dtype === 'float64' ? -n : n;
@@ -96,7 +96,13 @@ export function releaseOwnedGrad(data: Storage, owner: object): void {
   if (gradOwners.get(data) !== owner) return;
   gradOwners.delete(data);
   const bytes = data.byteLength;
-  if (bytes < ZERO_FILL_WORTH_SKIPPING || pooledBytes + bytes > POOL_BYTES) return;
+  if (bytes < ZERO_FILL_WORTH_SKIPPING || bytes > POOL_BYTES) return;
+  // Past the cap the spares are dropped: sizes that stopped recurring (a discarded model's)
+  // must not pin memory.
+  if (pooledBytes + bytes > POOL_BYTES) {
+    pool.clear();
+    pooledBytes = 0;
+  }
   const key = poolKey(data instanceof Float64Array ? 'float64' : 'float32', data.length);
   let spare = pool.get(key);
   if (spare === undefined) pool.set(key, (spare = []));

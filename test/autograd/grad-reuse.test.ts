@@ -134,3 +134,24 @@ for (const dtype of ['float32', 'float64'] as const) {
     });
   });
 }
+
+describeBackends('gradient storage reuse: bounded', () => {
+  it('spares never pass 64 MiB: models that come and go do not pin their gradients', () => {
+    // 3 MiB of weight gradient per model, 30 models of distinct shapes: 90 MiB released.
+    for (let i = 0; i < 30; i++) {
+      const lin = new my.nn.Linear(768 + i, 1024, { bias: false });
+      my.nn.functional.linear(my.ones([1, 768 + i]), lin.weight).sum().backward();
+      lin.zeroGrad();
+      expect(spareBytes()).toBeLessThanOrEqual(64 * 1024 * 1024);
+    }
+    expect(spareBytes()).toBeGreaterThan(0);
+    // The spares of models gone must not crowd out the one training now.
+    const lin = new my.nn.Linear(900, 1024, { bias: false });
+    const step = () => my.nn.functional.linear(my.ones([1, 900]), lin.weight).sum().backward();
+    step();
+    const held = lin.weight._grad!.data;
+    lin.zeroGrad();
+    step();
+    expect(lin.weight._grad!.data).toBe(held);
+  });
+});
