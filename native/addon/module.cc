@@ -79,6 +79,10 @@
 //   export function prefetchRows(src: FloatArray, rowSize: number, indices: Int32Array): void;
 #include <napi.h>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <dlfcn.h>
+#endif
+
 #include <cstdlib>
 #include <cstring>
 #if defined(__GLIBC__)
@@ -109,7 +113,24 @@ void tune_malloc() {
 #endif
 }
 
+// The kernel thread pool is process-wide and never stops, so its threads run this library's
+// code for as long as the process lives. Node unloads an addon when the last environment
+// that loaded it goes away: a worker thread that used myelin (and no other thread did) took
+// the code from under the pool's threads as it ended, and the process died of SIGSEGV.
+// Marking the library never-unload (RTLD_NODELETE on the copy already loaded) prevents it.
+void pin_library() {
+#if defined(__unix__) || defined(__APPLE__)
+  static const bool pinned = [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&pin_library), &info) == 0 || info.dli_fname == nullptr) return false;
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  pin_library();
   tune_malloc();
   myelin_addon::register_gemm(env, exports);
   myelin_addon::register_runtime(env, exports);
