@@ -129,6 +129,45 @@ describe.runIf(hasNative)('native GEMM against the TypeScript reference', () => 
     // The js backend has nothing to do for the hint.
     expect(jsBackend.prefetchRows(src, 4, Int32Array.from([10]))).toBeUndefined();
   });
+
+  test('gatherRowsStart/Finish: the rows of takeRows, with its checks, on 1 thread and on the pool', () => {
+    const src = randomArray(Float64Array, 2000 * 300, 9) as Float64Array;
+    const indices = Int32Array.from({ length: 64 }, (_, i) => (i * 7919) % 2000);
+    const want = new Float64Array(64 * 300);
+    addon.takeRows(src, 300, indices, want);
+    for (const threads of [1, 2]) {
+      addon.setNumThreads(threads);
+      const out = new Float64Array(64 * 300);
+      const handle = addon.gatherRowsStart!(src, 300, indices, out);
+      indices.reverse().reverse();  // the addon copied the indices: touching them changes nothing
+      addon.gatherRowsFinish!(handle);
+      expect(out).toEqual(want);
+    }
+    addon.setNumThreads(my.backend().threads);
+    const call = (...args: unknown[]) => () => (addon.gatherRowsStart as (...a: unknown[]) => unknown)(...args);
+    expect(call(src, 300, Int32Array.from([2000]), new Float64Array(300))).toThrow('gatherRowsStart: indices[0] = 2000 is outside [0, 2000) (src holds 2000 rows of 300)');
+    expect(call(src, 300, Int32Array.from([0, 1]), new Float64Array(300))).toThrow(/gatherRowsStart: out/);
+    expect(call(src, 300, Int32Array.from([0]), new Float32Array(300))).toThrow(/gatherRowsStart/);
+  });
+
+  test('a gather still under way when the process or a worker thread ends brings nothing down', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    // Gathers from a 200 MB source, never finished, as the program ends: plain exit,
+    // process.exit, and a worker thread's end (its environment goes while the pool runs on).
+    const body = `const addon = require('node-gyp-build')(${JSON.stringify(root)});
+      const src = new Float32Array(50000 * 1000);
+      for (let i = 0; i < 20; i++) {
+        addon.gatherRowsStart(src, 1000, Int32Array.from({ length: 256 }, (_, j) => (j * 7919 + i) % 50000), new Float32Array(256 * 1000));
+      }`;
+    const endings = [body, `${body}; process.exit(0);`,
+      `const { Worker } = require('node:worker_threads'); new Worker(${JSON.stringify(body)}, { eval: true }).on('exit', (c) => process.exit(c));`];
+    for (const code of endings) {
+      const out = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(out).toBe('');
+    }
+  });
 });
 
 // Arrays of 4 KiB and more start on a 64-byte boundary on the native backend (as PyTorch's

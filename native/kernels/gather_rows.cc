@@ -42,6 +42,55 @@ void prefetch_rows(const T* src, size_t row_size, const int32_t* indices, size_t
   }
 }
 
+template <typename T>
+BackgroundGather<T>::BackgroundGather(const T* src, size_t row_size, const int32_t* indices, size_t count, T* out)
+    : src_(src), row_size_(row_size), indices_(indices, indices + count), out_(out) {}
+
+template <typename T>
+BackgroundGather<T>::~BackgroundGather() {
+  finish();
+}
+
+template <typename T>
+bool BackgroundGather<T>::start() {
+  if (offered_ || finished_ || row_size_ == 0 || indices_.empty()) return false;
+  offered_ = offer_background(this);
+  return offered_;
+}
+
+template <typename T>
+bool BackgroundGather<T>::copy_next(bool from_pool) {
+  const size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+  if (i >= indices_.size()) return false;
+  std::memcpy(out_ + i * row_size_, src_ + static_cast<size_t>(indices_[i]) * row_size_, row_size_ * sizeof(T));
+  if (from_pool) by_pool_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+template <typename T>
+bool BackgroundGather<T>::run_piece() {
+  return copy_next(true);
+}
+
+template <typename T>
+void BackgroundGather<T>::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!offered_) {
+    // Never on offer: the plain gather, split over the pool as usual.
+    gather_rows(src_, row_size_, indices_.data(), indices_.size(), out_);
+    return;
+  }
+  while (copy_next(false)) {
+  }
+  // Rows a pool thread claimed may still be in flight: withdraw waits them out, and its
+  // sequentially consistent handshake makes their writes visible here.
+  withdraw_background(this);
+}
+
+template class BackgroundGather<float>;
+template class BackgroundGather<double>;
+
 template void prefetch_rows<float>(const float*, size_t, const int32_t*, size_t);
 template void prefetch_rows<double>(const double*, size_t, const int32_t*, size_t);
 template void gather_rows<float>(const float*, size_t, const int32_t*, size_t, float*);

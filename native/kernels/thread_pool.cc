@@ -106,6 +106,27 @@ class ThreadPool {
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }
 
+  bool offer(BackgroundJob* job) {
+    if (size() <= 1) return false;
+    BackgroundJob* none = nullptr;
+    if (!background_.compare_exchange_strong(none, job)) return false;
+    if (sleepers_.load() > 0) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wake_.notify_all();
+    }
+    return true;
+  }
+
+  // Sequentially consistent on both sides (a Dekker pair): a pool thread announces itself
+  // in background_inside_ and then re-reads background_, and withdraw clears background_
+  // and then reads background_inside_. Either the thread sees the job gone, or withdraw
+  // sees the thread inside and waits for it.
+  void withdraw(BackgroundJob* job) {
+    BackgroundJob* expected = job;
+    background_.compare_exchange_strong(expected, nullptr);
+    while (background_inside_.load() != 0) cpu_relax();
+  }
+
   void resize(size_t n) {
     std::lock_guard<std::mutex> exclusive(run_mutex_);
     stop();
@@ -216,13 +237,21 @@ class ThreadPool {
   void worker_main(uint32_t seen, size_t self) {
     enable_flush_denormals();
     for (;;) {
-      const auto idle_since = std::chrono::steady_clock::now();
-      const auto spin_end = idle_since + spin_before_sleep();
-      const auto yield_after = idle_since + kSpinBeforeYield;
+      auto idle_since = std::chrono::steady_clock::now();
+      auto spin_end = idle_since + spin_before_sleep();
+      auto yield_after = idle_since + kSpinBeforeYield;
       unsigned spins = 0;
       uint64_t job;
       while (generation_of(job = job_.load(std::memory_order_acquire)) == seen) {
         if (stopping_.load(std::memory_order_relaxed)) return;
+        if (background_.load(std::memory_order_relaxed) != nullptr) {
+          run_background(seen);
+          // Background work counts as work: the idle spin starts over after it.
+          idle_since = std::chrono::steady_clock::now();
+          spin_end = idle_since + spin_before_sleep();
+          yield_after = idle_since + kSpinBeforeYield;
+          continue;
+        }
         cpu_relax();
         if ((++spins & 63) != 0) continue;
         const auto now = std::chrono::steady_clock::now();
@@ -238,7 +267,8 @@ class ThreadPool {
           std::unique_lock<std::mutex> lock(mutex_);
           sleepers_.fetch_add(1, std::memory_order_relaxed);
           wake_.wait(lock, [&] {
-            return generation_of(job_.load(std::memory_order_acquire)) != seen || stopping_.load();
+            return generation_of(job_.load(std::memory_order_acquire)) != seen || stopping_.load() ||
+                   background_.load() != nullptr;
           });
           sleepers_.fetch_sub(1, std::memory_order_relaxed);
           spins = 0;
@@ -252,6 +282,30 @@ class ThreadPool {
     }
   }
 
+  // Runs pieces of the job on offer until it has none left, a parallel_for job is
+  // published (generation no longer `seen`), or the pool stops.
+  void run_background(uint32_t seen) {
+    background_inside_.fetch_add(1);
+    BackgroundJob* job = background_.load();
+    while (job != nullptr && generation_of(job_.load(std::memory_order_acquire)) == seen &&
+           !stopping_.load(std::memory_order_relaxed)) {
+      bool more = false;
+      try {
+        more = job->run_piece();
+      } catch (...) {
+        more = false;
+      }
+      if (!more) {
+        // Done: take it off offer so idle threads go back to plain spinning.
+        BackgroundJob* expected = job;
+        background_.compare_exchange_strong(expected, nullptr);
+        break;
+      }
+      job = background_.load();
+    }
+    background_inside_.fetch_sub(1);
+  }
+
   std::mutex run_mutex_;  // one caller at a time
   std::mutex mutex_;      // guards sleeping on wake_
   std::condition_variable wake_;
@@ -262,6 +316,8 @@ class ThreadPool {
   std::atomic<bool> failed_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> size_{1};
+  std::atomic<BackgroundJob*> background_{nullptr};  // on offer to idle threads
+  std::atomic<size_t> background_inside_{0};         // pool threads inside its run_piece
   size_t n_tasks_ = 0;
   const TaskRef* task_ = nullptr;
   std::vector<std::thread> workers_;
@@ -302,5 +358,9 @@ size_t thread_count() { return pool().size(); }
 void set_thread_count(size_t n) { pool().resize(n < 1 ? 1 : n); }
 
 void parallel_for(size_t n_tasks, TaskRef task) { pool().run(n_tasks, task); }
+
+bool offer_background(BackgroundJob* job) { return job != nullptr && pool().offer(job); }
+
+void withdraw_background(BackgroundJob* job) { pool().withdraw(job); }
 
 }  // namespace myelin

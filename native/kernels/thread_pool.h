@@ -39,4 +39,25 @@ void set_thread_count(size_t n);
 // using the pool (e.g. a Node worker_thread), the tasks run on the caller alone.
 void parallel_for(size_t n_tasks, TaskRef task);
 
+// Work that idle pool threads advance piece by piece between parallel_for jobs, while the
+// thread that offered it goes on with other things (a data loader's next batch, gathered
+// while JavaScript runs the current step). A pool thread checks for a parallel_for job
+// after every piece, so a piece should take about a microsecond.
+class BackgroundJob {
+ public:
+  virtual ~BackgroundJob() = default;
+  // Does one piece of the work; false when no piece was left to take. Called from pool
+  // threads, concurrently with each other and with the offering thread.
+  virtual bool run_piece() = 0;
+};
+
+// Offers `job` to the pool's idle threads; false (and nothing happens) when the pool has
+// no threads besides the caller's or another job is on offer. The job must stay alive until
+// withdraw_background(job) returns.
+bool offer_background(BackgroundJob* job);
+
+// Takes `job` off offer and returns once no pool thread is inside its run_piece(). Safe to
+// call for a job that was never offered or already withdrawn.
+void withdraw_background(BackgroundJob* job);
+
 }  // namespace myelin

@@ -188,6 +188,11 @@ const badNn = {
     cases: { 'index past the rows': [2, new Int32Array([0, 3, 1])], 'index negative': [2, new Int32Array([-1, 0, 0])], 'out short': [3, f32(5)],
       'out float64': [3, f64(6)], 'indices Float32Array': [2, f32(3)], 'rowSize fractional': [1, 1.5], 'src plain array': [0, [1, 2, 3, 4, 5, 6]] },
   },
+  gatherRowsStart: {
+    ok: [f32(6), 2, new Int32Array([2, 0, 2]), f32(6)],
+    cases: { 'index past the rows': [2, new Int32Array([0, 3, 1])], 'index negative': [2, new Int32Array([-1, 0, 0])], 'out short': [3, f32(5)],
+      'out float64': [3, f64(6)], 'indices Float32Array': [2, f32(3)], 'rowSize fractional': [1, 1.5], 'src plain array': [0, [1, 2, 3, 4, 5, 6]] },
+  },
   sgdUpdate: {
     ok: [f32(4), f32(4), null, 0.1, 0, 0, 0, 1, false, true],
     cases: { 'g short': [1, f32(3)], 'buf float64': [2, f64(4)], 'nesterov not boolean': [8, 1], 'lr not number': [3, '0.1'] },
@@ -227,7 +232,16 @@ const badNn = {
   const src = Float32Array.from({ length: 8 }, (_, i) => i), out = new Float32Array(6);
   addon.takeRows(src, 2, new Int32Array([3, 0, 3]), out);
   assert.deepEqual(Array.from(out), [6, 7, 0, 1, 6, 7], 'takeRows values');
-  checks++;
+  // The same rows copied ahead by the pool: in place once gatherRowsFinish returns.
+  const ahead = new Float32Array(6);
+  const handle = addon.gatherRowsStart(src, 2, new Int32Array([3, 0, 3]), ahead);
+  addon.gatherRowsFinish(handle);
+  addon.gatherRowsFinish(handle);
+  assert.deepEqual(Array.from(ahead), [6, 7, 0, 1, 6, 7], 'gatherRowsStart/Finish values');
+  for (const bad of [{}, null, 3, new Float32Array(2), Object.create(Object.getPrototypeOf(handle))]) {
+    assert.throws(() => addon.gatherRowsFinish(bad), /^TypeError: gatherRowsFinish: handle must be what gatherRowsStart returned/, 'foreign handle');
+  }
+  checks += 3;
 }
 for (const [op, { ok: good, cases }] of Object.entries(badNn)) {
   addon[op](...good);

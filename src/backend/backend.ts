@@ -68,6 +68,18 @@ export interface Backend {
   takeRows(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
   /** A hint that takeRows(x, rowSize, indices, ..) comes soon: start fetching those rows (indices already checked). */
   prefetchRows(x: Storage, rowSize: number, indices: Int32Array): void;
+  /**
+   * takeRows done ahead by idle pool threads while the caller goes on; gatherRowsFinish(handle)
+   * returns once every row is in `out`. The handle holds x and out until then. Absent where
+   * there is no thread pool (js).
+   */
+  gatherRowsStart?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): GatherHandle;
+  gatherRowsFinish?(handle: GatherHandle): void;
+}
+
+/** What gatherRowsStart returns: opaque, for gatherRowsFinish. */
+export interface GatherHandle {
+  readonly __gatherHandle: unique symbol;
 }
 
 // ---------------------------------------------------------------- fused nn kernels

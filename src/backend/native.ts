@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../dtype.js';
-import type { Backend, FusedActivation, FusedKernels, OptimizerKernels } from './backend.js';
+import type { Backend, FusedActivation, FusedKernels, GatherHandle, OptimizerKernels } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { manyFromSingle } from './js-optim.js';
 import { jsBackend } from './js.js';
@@ -18,6 +18,8 @@ export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports 
   /** Absent from builds before it; then the TypeScript loop runs. */
   takeRows?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): void;
   prefetchRows?(x: Storage, rowSize: number, indices: Int32Array): void;
+  gatherRowsStart?(x: Storage, rowSize: number, indices: Int32Array, out: Storage): GatherHandle;
+  gatherRowsFinish?(handle: GatherHandle): void;
   setNumThreads(n: number): void;
   /** Absent from builds before it; then arrays are not aligned. */
   alignOffset?(buffer: ArrayBuffer): number;
@@ -70,6 +72,9 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     ...(addon.alignOffset ? { alignOffset: addon.alignOffset } : {}),
     ...(addon.takeRows ? { takeRows: addon.takeRows } : {}),
     ...(addon.prefetchRows ? { prefetchRows: addon.prefetchRows } : {}),
+    ...(addon.gatherRowsStart && addon.gatherRowsFinish
+      ? { gatherRowsStart: addon.gatherRowsStart, gatherRowsFinish: addon.gatherRowsFinish }
+      : {}),
     ...nativeFusedKernels(addon),
     ...nativeOptimizerKernels(addon),
   };

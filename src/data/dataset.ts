@@ -1,6 +1,8 @@
 import { Tensor } from '../tensor.js';
 import { allocateUninitialized } from '../ops/storage.js';
 import { getBackend } from '../backend/index.js';
+import type { GatherHandle } from '../backend/backend.js';
+import type { Storage } from '../dtype.js';
 import { check, fmtShape } from '../check.js';
 import { sizeOf } from '../shape.js';
 
@@ -37,6 +39,40 @@ export function prefetchRows(t: Tensor, indices: ArrayLike<number>): void {
   getBackend().prefetchRows(t.data, sizeOf(t.shape.slice(1)), rows);
 }
 
+/** Rows of a tensor being copied ahead of their getBatch by the pool's idle threads. */
+interface RowsAhead {
+  readonly indices: Int32Array;
+  readonly out: Storage;
+  readonly handle: GatherHandle;
+  /** The source's version when the copy started: an in-place change since voids it. */
+  readonly version: number;
+}
+
+/**
+ * Starts copying rows `indices` of `t` into a new batch on the pool's idle threads; null
+ * where the backend has no pool (then only the caches are warmed).
+ */
+function rowsAhead(t: Tensor, indices: ArrayLike<number>): RowsAhead | null {
+  const backend = getBackend();
+  if (!backend.gatherRowsStart) {
+    prefetchRows(t, indices);
+    return null;
+  }
+  const rowSize = sizeOf(t.shape.slice(1));
+  // A copy: the caller may reuse its array before getBatch.
+  const rows = Int32Array.from(indices);
+  const out = allocateUninitialized(t.dtype, rows.length * rowSize);
+  return { indices: rows, out, handle: backend.gatherRowsStart(t.data, rowSize, rows, out), version: t._version.value };
+}
+
+/** The batch `ahead` copied, when it is rows `indices` of `t` as they are now; else null. */
+function takeAhead(t: Tensor, ahead: RowsAhead, indices: ArrayLike<number>): Tensor | null {
+  getBackend().gatherRowsFinish!(ahead.handle);
+  if (ahead.version !== t._version.value || ahead.indices.length !== indices.length) return null;
+  for (let i = 0; i < indices.length; i++) if (ahead.indices[i] !== indices[i]) return null;
+  return new Tensor(ahead.out, [indices.length, ...t.shape.slice(1)]);
+}
+
 function takeLabels<Y extends Labels>(y: Y, indices: ArrayLike<number>): Y {
   if (y instanceof Tensor) return takeRows(y, indices) as Y;
   const out = new Int32Array(indices.length);
@@ -59,6 +95,8 @@ export function checkIndices(fn: string, indices: ArrayLike<number>, length: num
 export class TensorDataset<Y extends Labels = Labels> implements Dataset<Y> {
   readonly x: Tensor;
   readonly y: Y;
+  /** The batch prefetch started, until the getBatch it was for. */
+  private ahead: RowsAhead | null = null;
 
   constructor(x: Tensor, y: Y | number[]) {
     check(x instanceof Tensor && x.ndim >= 1, () => `TensorDataset: x must be a Tensor with a first dimension over examples, got ${x instanceof Tensor ? `shape ${fmtShape(x.shape)}` : String(x)}`);
@@ -82,12 +120,21 @@ export class TensorDataset<Y extends Labels = Labels> implements Dataset<Y> {
 
   getBatch(indices: ArrayLike<number>): [Tensor, Y] {
     checkIndices('TensorDataset.getBatch', indices, this.length);
-    return [takeRows(this.x, indices), takeLabels(this.y, indices)];
+    const ahead = this.ahead;
+    this.ahead = null;
+    const x = ahead === null ? null : takeAhead(this.x, ahead, indices);
+    return [x ?? takeRows(this.x, indices), takeLabels(this.y, indices)];
   }
 
+  /**
+   * The rows of the getBatch to come: on the native backend the pool's idle threads copy
+   * them into the next batch while the caller trains on this one (as PyTorch's DataLoader
+   * workers fetch ahead; an in-place op on x before that getBatch voids the copy).
+   */
   prefetch(indices: ArrayLike<number>): void {
     checkIndices('TensorDataset.prefetch', indices, this.length);
-    prefetchRows(this.x, indices);
+    if (this.ahead !== null) getBackend().gatherRowsFinish!(this.ahead.handle);
+    this.ahead = rowsAhead(this.x, indices);
   }
 }
 

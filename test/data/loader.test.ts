@@ -131,6 +131,53 @@ describeBackends('TensorDataset and DataLoader', () => {
     expect(() => sub.prefetch([4])).toThrow('Subset.prefetch: index 4 is out of range for 4 examples');
   });
 
+  it('batches copied ahead (prefetch) are the rows asked for, over shuffled epochs in either dtype', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      my.manualSeed(4);
+      const x = my.randn([300, 784], { dtype }), labels = Int32Array.from({ length: 300 }, (_, i) => i % 10);
+      for (let r = 0; r < 300; r++) x.data[r * 784] = r;  // each row names itself
+      const ds = new TensorDataset(x, labels);
+      const loader = new DataLoader(ds, { batchSize: 32, shuffle: true, seed: 2 });
+      for (let epoch = 0; epoch < 2; epoch++) {
+        let seen = 0;
+        for (const [xb, yb] of loader) {
+          expect(xb.dtype).toBe(dtype);
+          for (let i = 0; i < yb.length; i++) {
+            const row = Array.from(xb.data.subarray(i * 784, (i + 1) * 784)), r = row[0];
+            expect(row).toEqual(Array.from(x.data.subarray(r * 784, (r + 1) * 784)));
+            expect(yb[i]).toBe(r % 10);
+          }
+          seen += yb.length;
+        }
+        expect(seen).toBe(300);
+      }
+    }
+  });
+
+  it('a batch copied ahead is dropped when getBatch asks for other rows or x changed in place since', () => {
+    const ds = dataset();
+    ds.prefetch([1, 2, 3]);
+    expect(firstColumn(ds.getBatch([3, 2, 1])[0])).toEqual([3, 2, 1]);
+    ds.prefetch([1, 2]);
+    expect(firstColumn(ds.getBatch([1, 2, 5])[0])).toEqual([1, 2, 5]);
+    ds.prefetch([4, 5]);
+    ds.prefetch([6, 7]);  // the later hint wins
+    expect(firstColumn(ds.getBatch([6, 7])[0])).toEqual([6, 7]);
+    expect(firstColumn(ds.getBatch([4, 5])[0])).toEqual([4, 5]);
+    // An in-place op on the tensor the data set was made from.
+    const x = my.tensor(Array.from({ length: 10 }, (_, i) => [i, 10 * i]));
+    const live = new TensorDataset(x, new Int32Array(10));
+    live.prefetch([0, 9]);
+    x.copy_(my.full([10, 2], 5));
+    expect(live.getBatch([0, 9])[0].toArray()).toEqual([[5, 5], [5, 5]]);
+    // The caller's index array may change after the hint.
+    const idx = Int32Array.from([2, 3]);
+    live.prefetch(idx);
+    x.copy_(my.tensor(Array.from({ length: 10 }, (_, i) => [i, -i])));
+    idx[0] = 8;
+    expect(live.getBatch(idx)[0].toArray()).toEqual([[8, -8], [3, -3]]);
+  });
+
   it('refuses bad input with clear Errors', () => {
     const x = my.zeros([4, 2]);
     expect(() => new TensorDataset(x, new Int32Array(3))).toThrow('TensorDataset: x has 4 examples (shape [4,2]) but y has 3');
