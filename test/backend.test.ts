@@ -134,7 +134,7 @@ describe.runIf(hasNative)('native GEMM against the TypeScript reference', () => 
     const src = randomArray(Float64Array, 2000 * 300, 9) as Float64Array;
     const indices = Int32Array.from({ length: 64 }, (_, i) => (i * 7919) % 2000);
     const want = new Float64Array(64 * 300);
-    addon.takeRows(src, 300, indices, want);
+    addon.takeRows!(src, 300, indices, want);
     for (const threads of [1, 2]) {
       addon.setNumThreads(threads);
       const out = new Float64Array(64 * 300);

@@ -157,7 +157,9 @@ export function backward(roots: readonly Tensor[], grads: readonly (Tensor | nul
       return;
     }
     leaf._grad = withGradMode(opts.createGraph ?? false, () => add(prev, value));
-    // Accumulating over several backward calls: the summands the library alone held are spare.
+    // Accumulating over several backward calls: the summands the library alone held are
+    // spare, unless the sum was recorded in a graph (which keeps its inputs).
+    if (opts.createGraph) return;
     releaseOwnedGrad(prev.data, leaf);
     if (fresh) {
       markOwnedGrad(value.data, leaf);

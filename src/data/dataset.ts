@@ -43,7 +43,8 @@ export function prefetchRows(t: Tensor, indices: ArrayLike<number>): void {
 interface RowsAhead {
   readonly indices: Int32Array;
   readonly out: Storage;
-  readonly handle: GatherHandle;
+  /** Returns once every row is in `out` (the backend's, kept: setBackend may come between). */
+  readonly finish: () => void;
   /** The source's version when the copy started: an in-place change since voids it. */
   readonly version: number;
 }
@@ -53,8 +54,8 @@ interface RowsAhead {
  * where the backend has no pool (then only the caches are warmed).
  */
 function rowsAhead(t: Tensor, indices: ArrayLike<number>): RowsAhead | null {
-  const backend = getBackend();
-  if (!backend.gatherRowsStart) {
+  const { gatherRowsStart: start, gatherRowsFinish: finish } = getBackend();
+  if (!start || !finish) {
     prefetchRows(t, indices);
     return null;
   }
@@ -62,12 +63,13 @@ function rowsAhead(t: Tensor, indices: ArrayLike<number>): RowsAhead | null {
   // A copy: the caller may reuse its array before getBatch.
   const rows = Int32Array.from(indices);
   const out = allocateUninitialized(t.dtype, rows.length * rowSize);
-  return { indices: rows, out, handle: backend.gatherRowsStart(t.data, rowSize, rows, out), version: t._version.value };
+  const handle: GatherHandle = start(t.data, rowSize, rows, out);
+  return { indices: rows, out, finish: () => finish(handle), version: t._version.value };
 }
 
 /** The batch `ahead` copied, when it is rows `indices` of `t` as they are now; else null. */
 function takeAhead(t: Tensor, ahead: RowsAhead, indices: ArrayLike<number>): Tensor | null {
-  getBackend().gatherRowsFinish!(ahead.handle);
+  ahead.finish();
   if (ahead.version !== t._version.value || ahead.indices.length !== indices.length) return null;
   for (let i = 0; i < indices.length; i++) if (ahead.indices[i] !== indices[i]) return null;
   return new Tensor(ahead.out, [indices.length, ...t.shape.slice(1)]);
@@ -133,7 +135,7 @@ export class TensorDataset<Y extends Labels = Labels> implements Dataset<Y> {
    */
   prefetch(indices: ArrayLike<number>): void {
     checkIndices('TensorDataset.prefetch', indices, this.length);
-    if (this.ahead !== null) getBackend().gatherRowsFinish!(this.ahead.handle);
+    this.ahead?.finish();
     this.ahead = rowsAhead(this.x, indices);
   }
 }

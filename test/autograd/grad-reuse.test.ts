@@ -112,6 +112,18 @@ for (const dtype of ['float32', 'float64'] as const) {
       });
     });
 
+    it('a sum recorded in a graph (createGraph) keeps its summands', () => {
+      const net = makeNet(dtype);
+      lossOf(net, batch(dtype, 1)).backward();
+      const w = net.parameters()[0];
+      const first = w._grad!, before = snapshot(first);
+      const spare = spareBytes();
+      lossOf(net, batch(dtype, 2)).backward(undefined, { createGraph: true });
+      expect(spareBytes()).toBeLessThanOrEqual(spare);
+      lossOf(net, batch(dtype, 3)).backward();
+      expect(snapshot(first)).toEqual(before);
+    });
+
     it('training with reuse gives bit-identical weights to training where every gradient is read', () => {
       const train = (readGrads: boolean) => {
         const net = makeNet(dtype, 7);

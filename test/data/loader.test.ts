@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import * as my from '../../src/index.js';
-import { describeBackends } from '../helpers.js';
+import { availableBackends, describeBackends } from '../helpers.js';
 
 const { TensorDataset, DataLoader, randomSplit } = my.data;
 
@@ -176,6 +176,21 @@ describeBackends('TensorDataset and DataLoader', () => {
     x.copy_(my.tensor(Array.from({ length: 10 }, (_, i) => [i, -i])));
     idx[0] = 8;
     expect(live.getBatch(idx)[0].toArray()).toEqual([[8, -8], [3, -3]]);
+  });
+
+  it('a batch copied ahead survives a switch of backend before its getBatch', (ctx) => {
+    const ds = dataset();
+    const other = my.backend().name === 'native' ? 'js' : 'native';
+    ds.prefetch([7, 1]);
+    if (!availableBackends().includes(other)) ctx.skip();
+    my.setBackend(other);
+    try {
+      expect(firstColumn(ds.getBatch([7, 1])[0])).toEqual([7, 1]);
+      ds.prefetch([2, 3]);
+    } finally {
+      my.setBackend(other === 'js' ? 'native' : 'js');
+    }
+    expect(firstColumn(ds.getBatch([2, 3])[0])).toEqual([2, 3]);
   });
 
   it('refuses bad input with clear Errors', () => {
