@@ -1,7 +1,8 @@
 // Fused nn kernels against their scalar references: linear forward (GEMM + bias +
 // activation in the epilogue, including K deeper than one KC block so the epilogue must
-// wait for the last block) for every ISA; activation derivatives against central
-// differences; softmax cross-entropy against a long-double formula; bias gradient.
+// wait for the last block, and A large enough to be packed and walked in row blocks) for
+// every ISA; activation derivatives against central differences; softmax cross-entropy
+// against a long-double formula; bias gradient.
 #include "activation.h"
 #include "gemm_microkernel.h"
 #include "loss_kernels.h"
@@ -14,7 +15,7 @@ namespace {
 
 template <typename T>
 void check_linear_forward(Failures& f, Isa isa) {
-  const size_t shapes[][3] = {{1, 1, 1}, {7, 10, 33}, {130, 10, 400}, {40, 70, 400}, {13, 33, 5}};
+  const size_t shapes[][3] = {{1, 1, 1}, {7, 10, 33}, {130, 10, 400}, {40, 70, 400}, {13, 33, 5}, {700, 40, 800}};
   for (const auto& s : shapes) {
     const size_t m = s[0], n = s[1], k = s[2];
     const std::vector<T> x = random_vector<T>(m * k, 31 + m), w = random_vector<T>(n * k, 32 + n);
