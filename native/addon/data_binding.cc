@@ -40,19 +40,34 @@ void expect_rows_in_range(const Args& args, const RowSelection& r) {
   }
 }
 
-Napi::Value TakeRows(const Napi::CallbackInfo& info) {
-  const Args args(info, "takeRows");
+// The arguments of takeRows and gatherRowsStart (src, rowSize, indices, out), all checked:
+// out one dtype with src and long enough, every index inside src.
+struct RowCopy {
+  RowSelection rows;
+  FloatArray out;
+  bool empty() const { return rows.row_size == 0 || rows.count == 0; }
+};
+
+RowCopy read_row_copy(const Args& args) {
   args.expect_count(4, "src, rowSize, indices, out");
-  const RowSelection r = read_rows(args);
-  const FloatArray out = args.float_array(3, "out");
-  expect_same_dtype(args, {{"src", r.src}, {"out", out}});
-  if (r.row_size == 0 || r.count == 0) return info.Env().Undefined();
+  const RowCopy copy{read_rows(args), args.float_array(3, "out")};
+  const RowSelection& r = copy.rows;
+  expect_same_dtype(args, {{"src", r.src}, {"out", copy.out}});
   size_t needed = 0;
   if (__builtin_mul_overflow(r.count, r.row_size, &needed)) args.fail_range("indices x rowSize is too large");
-  expect_length(args, out, "out", needed, [&] {
+  expect_length(args, copy.out, "out", needed, [&] {
     return std::to_string(r.count) + " rows of " + std::to_string(r.row_size);
   });
-  expect_rows_in_range(args, r);
+  if (r.row_size > 0) expect_rows_in_range(args, r);
+  return copy;
+}
+
+Napi::Value TakeRows(const Napi::CallbackInfo& info) {
+  const Args args(info, "takeRows");
+  const RowCopy copy = read_row_copy(args);
+  if (copy.empty()) return info.Env().Undefined();
+  const RowSelection& r = copy.rows;
+  const FloatArray& out = copy.out;
   if (r.src.dtype == Dtype::float32) {
     myelin::gather_rows(r.src.as<float>(), r.row_size, r.indices, r.count, out.as<float>());
   } else {
@@ -144,19 +159,12 @@ constexpr napi_type_tag kGatherTag = {0x6d79656c696e4761ULL, 0x7468657252777331U
 
 Napi::Value GatherRowsStart(const Napi::CallbackInfo& info) {
   const Args args(info, "gatherRowsStart");
-  args.expect_count(4, "src, rowSize, indices, out");
-  const RowSelection r = read_rows(args);
-  const FloatArray out = args.float_array(3, "out");
-  expect_same_dtype(args, {{"src", r.src}, {"out", out}});
-  size_t needed = 0;
-  if (__builtin_mul_overflow(r.count, r.row_size, &needed)) args.fail_range("indices x rowSize is too large");
-  expect_length(args, out, "out", needed, [&] {
-    return std::to_string(r.count) + " rows of " + std::to_string(r.row_size);
-  });
-  if (r.row_size > 0) expect_rows_in_range(args, r);
+  const RowCopy copy = read_row_copy(args);
+  const RowSelection& r = copy.rows;
+  const FloatArray& out = copy.out;
   const Napi::Env env = info.Env();
   auto pending = std::make_unique<PendingGather>(env, info[0], info[3]);
-  if (r.row_size > 0 && r.count > 0) {
+  if (!copy.empty()) {
     if (r.src.dtype == Dtype::float32) {
       pending->start(r.src.as<float>(), r.row_size, r.indices, r.count, out.as<float>());
     } else {

@@ -154,40 +154,29 @@ template <typename T>
 void compute_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const T* a_pack, size_t i0,
                    size_t rows, const KBlock<T>& kb, size_t jc, size_t nc, const T* b_pack) {
   const size_t mr = cfg.mr, nr = cfg.nr, kc = kb.kc;
-  if (a_pack != nullptr && rows > kRowsPerBPanelPass) {
-    // Past 96 rows, the rows go in blocks of ~96 and within a block each B micro-panel
-    // meets every A micro-panel before the next: it stays in L1 (24 KiB at KC 384) while
-    // the block's A panels (144 KiB) come from L2, instead of each B panel being read from
-    // L2 again for every 6 rows. In-process alternation on Zen 3, 96-row blocks / none:
-    // square 2048 1.015-1.019x on 1 thread and 1.022x on 2, 1024 1.010x / 1.00x, the MLP
-    // shapes 0.995-1.017x. Each tile is still computed once per K block: same bits.
-    const size_t block = std::max(mr, kRowsPerBPanelPass / mr * mr);
-    for (size_t ib = 0; ib < rows; ib += block) {
-      const size_t ie = std::min(rows, ib + block);
-      for (size_t jr = 0; jr < nc; jr += nr) {
-        const size_t cols = std::min(nr, nc - jr);
-        for (size_t ir = ib; ir < ie; ir += mr) {
-          const size_t tile_rows = std::min(mr, ie - ir);
-          T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
-          cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
-          if (kb.last && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
-        }
-      }
-    }
-    return;
-  }
-  for (size_t ir = 0; ir < rows; ir += mr) {
-    const size_t tile_rows = std::min(mr, rows - ir);
+  // Rows go in blocks, and within a block each B micro-panel meets every A micro-panel
+  // before the next. Past 96 packed rows the blocks are ~96 rows: the B panel stays in L1
+  // (24 KiB at KC 384) while the block's A panels (144 KiB) come from L2, instead of each B
+  // panel being read from L2 again for every 6 rows. In-process alternation on Zen 3,
+  // 96-row blocks / MR-row blocks: square 2048 1.015-1.019x on 1 thread and 1.022x on 2,
+  // 1024 1.010x / 1.00x, the MLP shapes 0.995-1.017x. Below that, or with A read in place,
+  // a block is one MR row panel. Each tile is computed once per K block either way: same bits.
+  const size_t block = a_pack != nullptr && rows > kRowsPerBPanelPass ? std::max(mr, kRowsPerBPanelPass / mr * mr) : mr;
+  for (size_t ib = 0; ib < rows; ib += block) {
+    const size_t ie = std::min(rows, ib + block);
     for (size_t jr = 0; jr < nc; jr += nr) {
       const size_t cols = std::min(nr, nc - jr);
-      T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
-      if (a_pack == nullptr) {
-        cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + kb.pc, g.lda, b_pack + jr * kc, c, g.ldc,
-                             tile_rows, cols, g.alpha, kb.beta);
-      } else {
-        cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
+      for (size_t ir = ib; ir < ie; ir += mr) {
+        const size_t tile_rows = std::min(mr, ie - ir);
+        T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
+        if (a_pack == nullptr) {
+          cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + kb.pc, g.lda, b_pack + jr * kc, c, g.ldc,
+                               tile_rows, cols, g.alpha, kb.beta);
+        } else {
+          cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
+        }
+        if (kb.last && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
       }
-      if (kb.last && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
     }
   }
 }

@@ -6,7 +6,7 @@ import { OpNode, type Node } from './graph.js';
 import { withGradMode } from './mode.js';
 import { add } from '../ops/elementwise.js';
 import { cast } from '../ops/shape.js';
-import { markOwnedGrad, releaseOwnedGrad } from '../ops/storage.js';
+import { markOwnedGrad, recycleStorage, releaseOwnedGrad } from '../ops/storage.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -161,10 +161,7 @@ export function backward(roots: readonly Tensor[], grads: readonly (Tensor | nul
     // spare, unless the sum was recorded in a graph (which keeps its inputs).
     if (opts.createGraph) return;
     releaseOwnedGrad(prev.data, leaf);
-    if (fresh) {
-      markOwnedGrad(value.data, leaf);
-      releaseOwnedGrad(value.data, leaf);
-    }
+    if (fresh) recycleStorage(value.data);
   });
 }
 

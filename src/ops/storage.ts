@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { ALIGNMENT, aligns, alignedView, allocate, type DType, type Storage } from '../dtype.js';
+import { ALIGNMENT, aligns, alignedView, allocate, dtypeOf, type DType, type Storage } from '../dtype.js';
 
 // Where op outputs get their memory. A training step allocates dozens of arrays; V8's own
 // `new Float32Array(n)` costs ~0.6 us for anything past 64 bytes (an off-heap backing store
@@ -95,6 +95,11 @@ export function disownGrad(data: Storage): void {
 export function releaseOwnedGrad(data: Storage, owner: object): void {
   if (gradOwners.get(data) !== owner) return;
   gradOwners.delete(data);
+  recycleStorage(data);
+}
+
+/** The library alone held `data` and is done with it: a later allocation of its size may take it. */
+export function recycleStorage(data: Storage): void {
   const bytes = data.byteLength;
   if (bytes < ZERO_FILL_WORTH_SKIPPING || bytes > POOL_BYTES) return;
   // Past the cap the spares are dropped: sizes that stopped recurring (a discarded model's)
@@ -103,7 +108,7 @@ export function releaseOwnedGrad(data: Storage, owner: object): void {
     pool.clear();
     pooledBytes = 0;
   }
-  const key = poolKey(data instanceof Float64Array ? 'float64' : 'float32', data.length);
+  const key = poolKey(dtypeOf(data), data.length);
   let spare = pool.get(key);
   if (spare === undefined) pool.set(key, (spare = []));
   spare.push(data);
