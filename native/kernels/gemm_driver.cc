@@ -147,12 +147,35 @@ KBlock<T> k_block(const GemmArgs<T>& g, size_t kc_step, size_t pc) {
   return {pc, kc, pc == 0 ? g.beta : T(1), pc + kc == g.k};
 }
 
+// Whether B's full micro-panels are packed by the first tile that reads each (the
+// kernel's pack_b forms) rather than by a separate pass: B not transposed, and that first
+// tile (rows i0 .. i0 + MR) is a full one. The pass over B was 5-8 % of a 128-row product
+// on Zen 3 (128x512x784, the dX of a 784-512 layer: 8 %); the first tiles now read B
+// in place with their loads and stores beside the FMAs, and run 1.04-1.09x as fast at the
+// 128-row shapes (in-process alternation, 1 thread). Not where B's rows are a multiple of
+// 4 KiB apart: they then all fall in one L1 set, and 128x1024x1024 ran 0.96-0.99x.
+template <typename T>
+bool pack_b_in_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t rows) {
+  return cfg.ukernel_pack_b != nullptr && !g.trans_b && rows >= cfg.mr && (g.ldb * sizeof(T)) % 4096 != 0;
+}
+
+// Packs B[pc .. pc + kc, jc .. jc + nc) into b_pack, or with `in_tiles` only its last,
+// partial micro-panel (the full ones are packed by compute_tiles' first tiles).
+template <typename T>
+void pack_b_block(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const KBlock<T>& kb, size_t jc, size_t nc,
+                  bool in_tiles, T* b_pack) {
+  const size_t skip = in_tiles ? nc / cfg.nr * cfg.nr : 0;
+  if (skip < nc) pack_b_panels(g.trans_b, g.b, g.ldb, kb.pc, kb.kc, jc + skip, nc - skip, cfg.nr, b_pack + skip * kb.kc);
+}
+
 // The tiles of C rows [i0, i0 + rows) x columns [jc, jc + nc) for one K block: A from its
 // packed panels (a_pack, MR x kc each) or, when a_pack is null, read in place; B from its
-// packed block. The epilogue follows each tile of the last K block while it is in L1.
+// packed block, whose full micro-panels the first tile row packs first when `pack_b`
+// (pack_b_in_tiles: B is then read in place by that row's tiles and copied as they go).
+// The epilogue follows each tile of the last K block while it is in L1.
 template <typename T>
 void compute_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const T* a_pack, size_t i0,
-                   size_t rows, const KBlock<T>& kb, size_t jc, size_t nc, const T* b_pack) {
+                   size_t rows, const KBlock<T>& kb, size_t jc, size_t nc, T* b_pack, bool pack_b) {
   const size_t mr = cfg.mr, nr = cfg.nr, kc = kb.kc;
   // Rows go in blocks, and within a block each B micro-panel meets every A micro-panel
   // before the next. Past 96 packed rows the blocks are ~96 rows: the B panel stays in L1
@@ -169,11 +192,15 @@ void compute_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, const T
       for (size_t ir = ib; ir < ie; ir += mr) {
         const size_t tile_rows = std::min(mr, ie - ir);
         T* c = g.c + (i0 + ir) * g.ldc + jc + jr;
-        if (a_pack == nullptr) {
-          cfg.ukernel_direct_a(kc, g.a + (i0 + ir) * g.lda + kb.pc, g.lda, b_pack + jr * kc, c, g.ldc,
-                               tile_rows, cols, g.alpha, kb.beta);
+        const T* a = a_pack == nullptr ? g.a + (i0 + ir) * g.lda + kb.pc : a_pack + ir * kc;
+        if (pack_b && ir == 0 && cols == nr) {
+          const T* b = g.b + kb.pc * g.ldb + jc + jr;
+          (a_pack == nullptr ? cfg.ukernel_direct_a_pack_b : cfg.ukernel_pack_b)(kc, a, g.lda, b, g.ldb, b_pack + jr * kc,
+                                                                             c, g.ldc, g.alpha, kb.beta);
+        } else if (a_pack == nullptr) {
+          cfg.ukernel_direct_a(kc, a, g.lda, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
         } else {
-          cfg.ukernel(kc, a_pack + ir * kc, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
+          cfg.ukernel(kc, a, b_pack + jr * kc, c, g.ldc, tile_rows, cols, g.alpha, kb.beta);
         }
         if (kb.last && g.epilogue) apply_epilogue(g, c, tile_rows, cols, jc + jr);
       }
@@ -198,6 +225,7 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
   // A is packed exactly once (at n = 1024 with NC = 256 it was packed four times: 13 % of
   // the GEMM on Zen 3). The strip is read back from L3 one MR x KC micro-panel at a time.
   const size_t m_range = i_end - i_begin;
+  const bool in_tiles = pack_b_in_tiles(g, cfg, m_range);
   if (!direct_a && j_end - j_begin > cfg.nc && m_range > cfg.mc) {
     T* a_strip = a_pack_buffer<T>().reserve(ceil_div(m_range, mr) * mr * cfg.kc);
     for (size_t pc = 0; pc < g.k; pc += kc_step) {
@@ -205,8 +233,8 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
       pack_a_panels(g.trans_a, g.a, g.lda, i_begin, m_range, pc, kb.kc, mr, a_strip);
       for (size_t jc = j_begin; jc < j_end; jc += cfg.nc) {
         const size_t nc = std::min(cfg.nc, j_end - jc);
-        pack_b_panels(g.trans_b, g.b, g.ldb, pc, kb.kc, jc, nc, nr, b_pack);
-        compute_tiles(g, cfg, a_strip, i_begin, m_range, kb, jc, nc, b_pack);
+        pack_b_block(g, cfg, kb, jc, nc, in_tiles, b_pack);
+        compute_tiles(g, cfg, a_strip, i_begin, m_range, kb, jc, nc, b_pack, in_tiles);
       }
     }
     return;
@@ -216,11 +244,11 @@ void gemm_block_range(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size
     const size_t nc = std::min(cfg.nc, j_end - jc);
     for (size_t pc = 0; pc < g.k; pc += kc_step) {
       const KBlock<T> kb = k_block(g, kc_step, pc);
-      pack_b_panels(g.trans_b, g.b, g.ldb, pc, kb.kc, jc, nc, nr, b_pack);
+      pack_b_block(g, cfg, kb, jc, nc, in_tiles, b_pack);
       for (size_t ic = i_begin; ic < i_end; ic += cfg.mc) {
         const size_t mc = std::min(cfg.mc, i_end - ic);
         if (!direct_a) pack_a_panels(g.trans_a, g.a, g.lda, ic, mc, pc, kb.kc, mr, a_pack);
-        compute_tiles(g, cfg, direct_a ? nullptr : a_pack, ic, mc, kb, jc, nc, b_pack);
+        compute_tiles(g, cfg, direct_a ? nullptr : a_pack, ic, mc, kb, jc, nc, b_pack, in_tiles && ic == i_begin);
       }
     }
   }

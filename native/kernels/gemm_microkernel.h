@@ -25,6 +25,15 @@ template <typename T>
 using GemmUkernelDirectA = void (*)(size_t kc, const T* a, size_t lda, const T* b_packed, T* c,
                                     size_t ldc, size_t mr, size_t nr, T alpha, T beta);
 
+// A full MR x NR tile (mr == MR, nr == NR) with B not transposed read in place, row p at
+// b + p*ldb, and copied on the way into the packed micro-panel b_packed (kc x NR, the
+// layout the packed kernels read): the first tile to meet a B micro-panel packs it, which
+// saves the separate packing pass over B. A as in GemmUkernel (lda unused) or, for the
+// direct-A form, GemmUkernelDirectA. Same arithmetic as the packed kernel: same bits.
+template <typename T>
+using GemmUkernelPackB = void (*)(size_t kc, const T* a, size_t lda, const T* b, size_t ldb, T* b_packed,
+                                  T* c, size_t ldc, T alpha, T beta);
+
 template <typename T>
 struct GemmKernelConfig {
   const char* name = nullptr;
@@ -32,6 +41,9 @@ struct GemmKernelConfig {
   size_t mr = 1, nr = 1;        // register tile
   size_t mc = 1, kc = 1, nc = 1;  // cache blocks: mc % mr == 0, nc % nr == 0
   GemmUkernelDirectA<T> ukernel_direct_a = nullptr;  // optional
+  // Optional, both or neither: B packed by the first tile that reads it (A packed / in place).
+  GemmUkernelPackB<T> ukernel_pack_b = nullptr;
+  GemmUkernelPackB<T> ukernel_direct_a_pack_b = nullptr;
 };
 
 // C = alpha * A * B^T + beta * C for rows [i0, i1) and columns [j0, j1) of C, with A

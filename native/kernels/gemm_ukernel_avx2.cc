@@ -59,24 +59,39 @@ struct Avx2F64 {
 // Four depth steps of the float 6x16 tile: B panel rows of 16 floats (two ymm), six A
 // values broadcast per step, 12 FMAs. kDirectA: A row i at a + i*lda (read in place, the
 // row addresses as base + index*scale from a and a + 3*lda); else a packed panel with
-// kAStride = 6 floats per step.
-#define MYELIN_F32_6X16_B(BOFF)                         \
-  "vmovups " #BOFF "(%[b]), %%ymm12\n\t"                \
-  "vmovups " #BOFF "+32(%[b]), %%ymm13\n\t"
+// 6 floats per step. B likewise: a packed panel of 16 floats per step, or (kInPlaceB) B
+// row p at b + p*ldb, each step's 16 floats also stored to the packed panel `bp`, so that
+// the tile that first meets a B micro-panel packs it while it computes (the copy's loads
+// and stores ride beside the FMAs instead of running as a separate pass over B).
+#define MYELIN_F32_6X16_B_PACKED(U)                     \
+  "vmovups " #U "*64(%[b]), %%ymm12\n\t"                \
+  "vmovups " #U "*64+32(%[b]), %%ymm13\n\t"
+// Row p + kInPlaceBPrefetchRows is fetched ahead (both ends: a row may straddle two lines).
+#define MYELIN_F32_6X16_B_ROW(ADDR, U)                  \
+  "prefetcht1 (%[pf])\n\t"                              \
+  "prefetcht1 60(%[pf])\n\t"                            \
+  "add %[ldb], %[pf]\n\t"                               \
+  "vmovups " ADDR ", %%ymm12\n\t"                       \
+  "vmovups 32" ADDR ", %%ymm13\n\t"                     \
+  "vmovups %%ymm12, " #U "*64(%[bp])\n\t"               \
+  "vmovups %%ymm13, " #U "*64+32(%[bp])\n\t"
+#define MYELIN_F32_6X16_B_INPLACE_0 MYELIN_F32_6X16_B_ROW("(%[b])", 0)
+#define MYELIN_F32_6X16_B_INPLACE_1 MYELIN_F32_6X16_B_ROW("(%[b],%[ldb],1)", 1)
+#define MYELIN_F32_6X16_B_INPLACE_2 MYELIN_F32_6X16_B_ROW("(%[b],%[ldb],2)", 2)
+#define MYELIN_F32_6X16_B_INPLACE_3 MYELIN_F32_6X16_B_ROW("(%[b3])", 3)
+#define MYELIN_F32_6X16_B_INPLACE(U) MYELIN_F32_6X16_B_INPLACE_##U
 #define MYELIN_F32_6X16_ROW(ADDR, C0, C1)               \
   "vbroadcastss " ADDR ", %%ymm14\n\t"                  \
   "vfmadd231ps %%ymm12, %%ymm14, %%ymm" #C0 "\n\t"      \
   "vfmadd231ps %%ymm13, %%ymm14, %%ymm" #C1 "\n\t"
-#define MYELIN_F32_6X16_PACKED_STEP(U)                  \
-  MYELIN_F32_6X16_B(U*64)                               \
+#define MYELIN_F32_6X16_PACKED_ROWS(U)                  \
   MYELIN_F32_6X16_ROW(#U "*24+0(%[a])", 0, 1)       \
   MYELIN_F32_6X16_ROW(#U "*24+4(%[a])", 2, 3)       \
   MYELIN_F32_6X16_ROW(#U "*24+8(%[a])", 4, 5)       \
   MYELIN_F32_6X16_ROW(#U "*24+12(%[a])", 6, 7)      \
   MYELIN_F32_6X16_ROW(#U "*24+16(%[a])", 8, 9)      \
   MYELIN_F32_6X16_ROW(#U "*24+20(%[a])", 10, 11)
-#define MYELIN_F32_6X16_DIRECT_STEP(U)                  \
-  MYELIN_F32_6X16_B(U*64)                               \
+#define MYELIN_F32_6X16_DIRECT_ROWS(U)                  \
   MYELIN_F32_6X16_ROW(#U "*4(%[a])", 0, 1)          \
   MYELIN_F32_6X16_ROW(#U "*4(%[a],%[ld],1)", 2, 3)  \
   MYELIN_F32_6X16_ROW(#U "*4(%[a],%[ld],2)", 4, 5)  \
@@ -88,20 +103,21 @@ struct Avx2F64 {
 // leaving registers), the 4-step loop, the 1-step tail, then C = alpha*acc (+ beta*C)
 // stored row by row; the same arithmetic, in the same order, as the intrinsics below.
 // GCC 12 spilled accumulators of the unrolled intrinsics to the stack (the loop then ran
-// at the rolled loop's speed). SETUP, STEP and the A advances per 4 and per 1 step are
-// the only differences between A read in place and A packed.
+// at the rolled loop's speed). SETUP, the B and A halves of a step and the advances per
+// 4 and per 1 step are the only differences between the variants: A in place or packed,
+// B in place (and packed on the way) or packed.
 #define MYELIN_F32_6X16_STORE_ROW(ADDR, C0, C1)                       \
   "vmulps %%ymm" #C0 ", %%ymm15, %%ymm" #C0 "\n\t"                    \
   "vmulps %%ymm" #C1 ", %%ymm15, %%ymm" #C1 "\n\t"                    \
-  "test %[bnz], %[bnz]\n\t"                                           \
-  "jz 5f\n\t"                                                         \
-  "vbroadcastss (%[beta]), %%ymm14\n\t"                               \
+  "cmpq $0, %[bnz]\n\t"                                               \
+  "je 5f\n\t"                                                         \
+  "vbroadcastss %[beta], %%ymm14\n\t"                                 \
   "vfmadd231ps " ADDR ", %%ymm14, %%ymm" #C0 "\n\t"                   \
   "vfmadd231ps 32" ADDR ", %%ymm14, %%ymm" #C1 "\n\t"                 \
   "5:\n\t"                                                            \
   "vmovups %%ymm" #C0 ", " ADDR "\n\t"                                \
   "vmovups %%ymm" #C1 ", 32" ADDR "\n\t"
-#define MYELIN_F32_6X16_TILE_ASM(SETUP, STEP, A_ADVANCE4, A_ADVANCE1)                          \
+#define MYELIN_F32_6X16_TILE_ASM(SETUP, B_STEP, A_STEP, ADVANCE4, ADVANCE1)                    \
   __asm__ volatile(                                                                            \
       "vxorps %%ymm0, %%ymm0, %%ymm0\n\t vxorps %%ymm1, %%ymm1, %%ymm1\n\t"                     \
       "vxorps %%ymm2, %%ymm2, %%ymm2\n\t vxorps %%ymm3, %%ymm3, %%ymm3\n\t"                     \
@@ -111,11 +127,11 @@ struct Avx2F64 {
       "vxorps %%ymm10, %%ymm10, %%ymm10\n\t vxorps %%ymm11, %%ymm11, %%ymm11\n\t"               \
       SETUP                                                                                    \
       "test %[n], %[n]\n\t jz 2f\n\t"                                                          \
-      "1:\n\t" STEP(0) STEP(1) STEP(2) STEP(3) A_ADVANCE4                                       \
-      "add $256, %[b]\n\t dec %[n]\n\t jnz 1b\n\t"                                             \
+      "1:\n\t" B_STEP(0) A_STEP(0) B_STEP(1) A_STEP(1) B_STEP(2) A_STEP(2) B_STEP(3) A_STEP(3)  \
+      ADVANCE4 "dec %[n]\n\t jnz 1b\n\t"                                                       \
       "2:\n\t test %[r], %[r]\n\t jz 4f\n\t"                                                   \
-      "3:\n\t" STEP(0) A_ADVANCE1 "add $64, %[b]\n\t dec %[r]\n\t jnz 3b\n\t"                   \
-      "4:\n\t vbroadcastss (%[alpha]), %%ymm15\n\t"                                            \
+      "3:\n\t" B_STEP(0) A_STEP(0) ADVANCE1 "dec %[r]\n\t jnz 3b\n\t"                           \
+      "4:\n\t vbroadcastss %[alpha], %%ymm15\n\t"                                              \
       "lea (%[c],%[ldc],2), %[c3]\n\t add %[ldc], %[c3]\n\t"                                   \
       MYELIN_F32_6X16_STORE_ROW("(%[c])", 0, 1)                                                \
       MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],1)", 2, 3)                                       \
@@ -123,38 +139,79 @@ struct Avx2F64 {
       MYELIN_F32_6X16_STORE_ROW("(%[c3])", 6, 7)                                               \
       MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],1)", 8, 9)                                      \
       MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],2)", 10, 11)                                    \
-      : [a] "+r"(a), [b] "+r"(b), [n] "+r"(blocks), [r] "+r"(rest), [a3] "=&r"(a3),            \
-        [c3] "=&r"(c3)                                                                         \
-      : [ld] "r"(ld_bytes), [c] "r"(c), [ldc] "r"(ldc_bytes), [alpha] "r"(&alpha),             \
-        [beta] "r"(&beta), [bnz] "r"(beta_nonzero)                                             \
+      : [a] "+r"(a), [b] "+r"(b), [bp] "+r"(bp), [n] "+r"(blocks), [r] "+r"(rest),             \
+        [a3] "=&r"(a3), [b3] "=&r"(b3), [c3] "=&r"(c3), [pf] "+r"(pf)                          \
+      : [ld] "r"(ld_bytes), [ldb] "r"(ldb_bytes), [c] "r"(c), [ldc] "r"(ldc_bytes),            \
+        [alpha] "m"(alpha), [beta] "m"(beta), [bnz] "m"(beta_nonzero)                          \
       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",         \
         "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
 
+#define MYELIN_F32_6X16_A_DIRECT_SETUP "lea (%[a],%[ld],2), %[a3]\n\t add %[ld], %[a3]\n\t"
+#define MYELIN_F32_6X16_B_INPLACE_SETUP "lea (%[b],%[ldb],2), %[b3]\n\t add %[ldb], %[b3]\n\t"
+#define MYELIN_F32_6X16_A_DIRECT_ADVANCE4 "add $16, %[a]\n\t add $16, %[a3]\n\t"
+#define MYELIN_F32_6X16_A_DIRECT_ADVANCE1 "add $4, %[a]\n\t add $4, %[a3]\n\t"
+#define MYELIN_F32_6X16_B_INPLACE_ADVANCE4 "lea (%[b],%[ldb],4), %[b]\n\t lea (%[b3],%[ldb],4), %[b3]\n\t add $256, %[bp]\n\t"
+#define MYELIN_F32_6X16_B_INPLACE_ADVANCE1 "add %[ldb], %[b]\n\t add $64, %[bp]\n\t"
+
+// How far ahead the in-place B rows are prefetched. B rows in place come from L3 or
+// memory, one or two lines each at a stride of ldb, and nothing else fetches them early
+// enough. In-process alternation on Zen 3, 1 thread, packing in the first tiles against a
+// separate pass, by prefetch: none 1.057x at 128x512x784 but 0.974x at 512x784x512;
+// prefetcht1 24 rows ahead 1.05-1.09x at 128x512x784, 1.04-1.08x at 128x768x768,
+// 1.05-1.06x at 128x784x1000 and 128x784x512, 1.00-1.01x at square 1024; prefetcht0 8
+// ahead about the same at 128 rows but 0.99-1.01x at 512x784x512.
+constexpr size_t kInPlaceBPrefetchRows = 24;
+
 // kDirectA: A row i at a + i*lda, all six rows real (mr = 6); else a packed 6-wide panel.
-template <bool kDirectA>
-MYELIN_TARGET_AVX2 void f32_6x16_tile(size_t kc, const float* a, size_t lda, const float* b,
-                                      float* c, size_t ldc, float alpha, float beta) {
+// kInPlaceB: B row p at b + p*ldb (full 16 columns), copied to the packed panel bp as it
+// is read; else b is a packed panel (ldb and bp unused).
+template <bool kDirectA, bool kInPlaceB>
+MYELIN_TARGET_AVX2 void f32_6x16_tile(size_t kc, const float* a, size_t lda, const float* b, size_t ldb,
+                                      float* bp, float* c, size_t ldc, float alpha, float beta) {
   size_t blocks = kc / 4, rest = kc % 4;
-  const size_t ld_bytes = lda * sizeof(float), ldc_bytes = ldc * sizeof(float);
+  const size_t ld_bytes = lda * sizeof(float), ldb_bytes = ldb * sizeof(float), ldc_bytes = ldc * sizeof(float);
   const size_t beta_nonzero = beta != 0.0f;
   const float* a3;
+  const float* b3;
   float* c3;
-  if constexpr (kDirectA) {
-    MYELIN_F32_6X16_TILE_ASM("lea (%[a],%[ld],2), %[a3]\n\t add %[ld], %[a3]\n\t",
-                             MYELIN_F32_6X16_DIRECT_STEP,
-                             "add $16, %[a]\n\t add $16, %[a3]\n\t",
-                             "add $4, %[a]\n\t add $4, %[a3]\n\t");
+  const float* pf = kInPlaceB ? b + kInPlaceBPrefetchRows * ldb : b;
+  if constexpr (kDirectA && kInPlaceB) {
+    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_A_DIRECT_SETUP MYELIN_F32_6X16_B_INPLACE_SETUP,
+                             MYELIN_F32_6X16_B_INPLACE, MYELIN_F32_6X16_DIRECT_ROWS,
+                             MYELIN_F32_6X16_A_DIRECT_ADVANCE4 MYELIN_F32_6X16_B_INPLACE_ADVANCE4,
+                             MYELIN_F32_6X16_A_DIRECT_ADVANCE1 MYELIN_F32_6X16_B_INPLACE_ADVANCE1);
+  } else if constexpr (kDirectA) {
+    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_A_DIRECT_SETUP, MYELIN_F32_6X16_B_PACKED,
+                             MYELIN_F32_6X16_DIRECT_ROWS,
+                             MYELIN_F32_6X16_A_DIRECT_ADVANCE4 "add $256, %[b]\n\t",
+                             MYELIN_F32_6X16_A_DIRECT_ADVANCE1 "add $64, %[b]\n\t");
+  } else if constexpr (kInPlaceB) {
+    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_B_INPLACE_SETUP, MYELIN_F32_6X16_B_INPLACE,
+                             MYELIN_F32_6X16_PACKED_ROWS, "add $96, %[a]\n\t" MYELIN_F32_6X16_B_INPLACE_ADVANCE4,
+                             "add $24, %[a]\n\t" MYELIN_F32_6X16_B_INPLACE_ADVANCE1);
   } else {
-    MYELIN_F32_6X16_TILE_ASM("", MYELIN_F32_6X16_PACKED_STEP, "add $96, %[a]\n\t",
-                             "add $24, %[a]\n\t");
+    MYELIN_F32_6X16_TILE_ASM("", MYELIN_F32_6X16_B_PACKED, MYELIN_F32_6X16_PACKED_ROWS,
+                             "add $96, %[a]\n\t add $256, %[b]\n\t", "add $24, %[a]\n\t add $64, %[b]\n\t");
   }
 }
 #undef MYELIN_F32_6X16_TILE_ASM
 #undef MYELIN_F32_6X16_STORE_ROW
-#undef MYELIN_F32_6X16_B
+#undef MYELIN_F32_6X16_B_PACKED
+#undef MYELIN_F32_6X16_B_ROW
+#undef MYELIN_F32_6X16_B_INPLACE_0
+#undef MYELIN_F32_6X16_B_INPLACE_1
+#undef MYELIN_F32_6X16_B_INPLACE_2
+#undef MYELIN_F32_6X16_B_INPLACE_3
+#undef MYELIN_F32_6X16_B_INPLACE
 #undef MYELIN_F32_6X16_ROW
-#undef MYELIN_F32_6X16_PACKED_STEP
-#undef MYELIN_F32_6X16_DIRECT_STEP
+#undef MYELIN_F32_6X16_PACKED_ROWS
+#undef MYELIN_F32_6X16_DIRECT_ROWS
+#undef MYELIN_F32_6X16_A_DIRECT_SETUP
+#undef MYELIN_F32_6X16_B_INPLACE_SETUP
+#undef MYELIN_F32_6X16_A_DIRECT_ADVANCE4
+#undef MYELIN_F32_6X16_A_DIRECT_ADVANCE1
+#undef MYELIN_F32_6X16_B_INPLACE_ADVANCE4
+#undef MYELIN_F32_6X16_B_INPLACE_ADVANCE1
 
 // MR rows x (NV * kWidth) columns. See GemmUkernel for the contract. kDirectA: A is read
 // in place, row i at a + i*lda (GemmUkernelDirectA), instead of a packed panel. kAStride:
@@ -211,12 +268,12 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2(size_t kc, const typename V::T* a, siz
     // masked store below finishes. In place, rows past mr would need the clamped row
     // pointers: such tiles stay on the intrinsics.
     if (mr == MR && nr == NV * W) {
-      f32_6x16_tile<kDirectA>(kc, a, lda, b, c, ldc, alpha, beta);
+      f32_6x16_tile<kDirectA, false>(kc, a, lda, b, 0, nullptr, c, ldc, alpha, beta);
       return;
     }
     if (!kDirectA || mr == MR) {
       alignas(32) float sums[MR * NV * W];
-      f32_6x16_tile<kDirectA>(kc, a, lda, b, sums, NV * W, 1.0f, 0.0f);
+      f32_6x16_tile<kDirectA, false>(kc, a, lda, b, 0, nullptr, sums, NV * W, 1.0f, 0.0f);
 #pragma GCC unroll 16
       for (size_t i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
@@ -302,6 +359,19 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2_rows(size_t kc, const typename V::T* a
   }
 
 MYELIN_AVX2_KERNEL(float, f32_gemm_ukernel_6x16_avx2, Avx2F32, 6, 2)
+
+namespace {
+// The full 6x16 float tile packing its B micro-panel on the way (GemmUkernelPackB).
+template <bool kDirectA>
+__attribute__((target("avx2,fma"))) void f32_gemm_ukernel_6x16_avx2_pack_b(size_t kc, const float* a, size_t lda,
+                                                                           const float* b, size_t ldb, float* b_packed,
+                                                                           float* c, size_t ldc, float alpha,
+                                                                           float beta) {
+  for (size_t i = 0; i < 6; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+  for (size_t i = 0; i < 6; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+  f32_6x16_tile<kDirectA, true>(kc, a, lda, b, ldb, b_packed, c, ldc, alpha, beta);
+}
+}  // namespace
 MYELIN_AVX2_KERNEL(float, f32_gemm_ukernel_12x8_avx2, Avx2F32, 12, 1)
 MYELIN_AVX2_KERNEL(double, f64_gemm_ukernel_6x8_avx2, Avx2F64, 6, 2)
 MYELIN_AVX2_KERNEL(double, f64_gemm_ukernel_12x4_avx2, Avx2F64, 12, 1)
@@ -390,12 +460,15 @@ size_t nc_for_l2(size_t kc, size_t nr) {
 constexpr size_t kDotNtMaxM = 64;
 
 GemmKernelSet<float> f32_gemm_kernels_avx2() {
-  return {{"f32_gemm_ukernel_6x16_avx2", f32_gemm_ukernel_6x16_avx2, 6, 16, 144, 384,
+  GemmKernelSet<float> set = {{"f32_gemm_ukernel_6x16_avx2", f32_gemm_ukernel_6x16_avx2, 6, 16, 144, 384,
            nc_for_l2<float>(384, 16),
            f32_gemm_ukernel_6x16_avx2_direct_a},
           {"f32_gemm_ukernel_12x8_avx2", f32_gemm_ukernel_12x8_avx2, 12, 8, 144, 384, 8,
            f32_gemm_ukernel_12x8_avx2_direct_a},
           f32_gemm_dot_nt_avx2, kDotNtMaxM};
+  set.wide.ukernel_pack_b = f32_gemm_ukernel_6x16_avx2_pack_b<false>;
+  set.wide.ukernel_direct_a_pack_b = f32_gemm_ukernel_6x16_avx2_pack_b<true>;
+  return set;
 }
 
 GemmKernelSet<double> f64_gemm_kernels_avx2() {

@@ -104,6 +104,10 @@ void check_grid(Failures& f, Isa isa) {
   // Wider than one NC block, taller than one MC block, deeper than one KC block.
   check_case<T>(f, isa, false, false, 300, 1100, 40, 1, {1, 0, true});
   check_case<T>(f, isa, true, true, 301, 530, 800, 2, {0.25, -1, false});
+  // A packed (m * k past the in-place limit) with B packed by the first tiles, and B's
+  // rows 4 KiB apart (packed by a separate pass).
+  check_case<T>(f, isa, false, false, 1030, 203, 520, 3, {1, 0.5, false});
+  check_case<T>(f, isa, false, false, 40, 1024 / sizeof(T), 700, 0, {1, 0, true});
   // A * B^T with few rows (dot products; split over N when rows are too few for the threads).
   check_case<T>(f, isa, false, true, 32, 70, 600, 1, {1, 0, true});
   check_case<T>(f, isa, false, true, 3, 200, 700, 0, {0.5, 1, false});
@@ -153,6 +157,44 @@ void check_ukernel(Failures& f, Isa isa, const GemmKernelConfig<T>& cfg) {
   }
 }
 
+// The kernels that pack B while they compute (GemmUkernelPackB) against the packed kernels
+// they stand in for: the same C bits, and the packed panel they leave equal to
+// pack_b_panels' (nothing written past it), with A packed and read in place.
+template <typename T>
+void check_ukernel_pack_b(Failures& f, Isa isa, const GemmKernelConfig<T>& cfg) {
+  if (cfg.ukernel_pack_b == nullptr) return;
+  const size_t mr = cfg.mr, nr = cfg.nr, ldc = nr + 3, ldb = nr + 9, j0 = 3, lda = 517;
+  for (size_t kc : {size_t(1), size_t(3), size_t(4), size_t(7), size_t(64), size_t(385)}) {
+    const std::vector<T> b = random_vector<T>(kc * ldb, 41 + kc), a = random_vector<T>(mr * lda, 42 + kc);
+    std::vector<T> a_packed(mr * kc), b_packed(nr * kc);
+    pack_a_panels(false, a.data(), lda, 0, mr, 0, kc, mr, a_packed.data());
+    pack_b_panels(false, b.data(), ldb, 0, kc, j0, nr, nr, b_packed.data());
+    for (bool direct : {false, true}) {
+      for (double beta : {0.0, 1.5}) {
+        const std::vector<T> c0 = random_vector<T>(mr * ldc, 43 + kc);
+        std::vector<T> want = c0, got = c0, packed(nr * kc + 1, T(-7));
+        if (direct) {
+          cfg.ukernel_direct_a(kc, a.data(), lda, b_packed.data(), want.data(), ldc, mr, nr, T(2), T(beta));
+          cfg.ukernel_direct_a_pack_b(kc, a.data(), lda, b.data() + j0, ldb, packed.data(), got.data(), ldc, T(2),
+                                      T(beta));
+        } else {
+          cfg.ukernel(kc, a_packed.data(), b_packed.data(), want.data(), ldc, mr, nr, T(2), T(beta));
+          cfg.ukernel_pack_b(kc, a_packed.data(), 0, b.data() + j0, ldb, packed.data(), got.data(), ldc, T(2),
+                             T(beta));
+        }
+        if (std::memcmp(want.data(), got.data(), want.size() * sizeof(T)) != 0) {
+          f.report("%s packing B in place: C differs from the packed kernel's, kc=%zu, direct A=%d, beta=%g, isa=%s",
+                   cfg.name, kc, int(direct), beta, isa_name(isa));
+        }
+        if (std::memcmp(packed.data(), b_packed.data(), b_packed.size() * sizeof(T)) != 0 || !(packed.back() == T(-7))) {
+          f.report("%s packing B in place: the packed panel differs from pack_b_panels', kc=%zu, direct A=%d, isa=%s",
+                   cfg.name, kc, int(direct), isa_name(isa));
+        }
+      }
+    }
+  }
+}
+
 // The packing routines against their definition (a pure copy, so exact), at ragged sizes
 // and offsets that leave partial register blocks in both directions, and every panel
 // width the kernels use. The GEMM grid above is small enough to read A in place, so this
@@ -192,6 +234,8 @@ int main() {
   for_each_isa([&](Isa isa) {
     const GemmDispatch& d = gemm_dispatch();
     check_ukernel<float>(f, isa, d.f32.wide);
+    check_ukernel_pack_b<float>(f, isa, d.f32.wide);
+    check_ukernel_pack_b<double>(f, isa, d.f64.wide);
     check_ukernel<float>(f, isa, d.f32.narrow);
     if (d.f32.cols.ukernel != nullptr) check_ukernel<float>(f, isa, d.f32.cols);
     check_ukernel<double>(f, isa, d.f64.wide);
