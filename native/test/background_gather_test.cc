@@ -20,17 +20,24 @@ using namespace myelin_test;
 
 namespace {
 
-constexpr size_t kRows = 5000;
+constexpr size_t kRows = 5000, kMaxRowSize = 900;
+
+// One random source per dtype, read as kRows rows of whatever row size a case has: drawing
+// a fresh one per case (up to 4.5M values, 200 rounds) was most of this test's time.
+template <typename T>
+const T* shared_source() {
+  static const std::vector<T> source = random_vector<T>(kRows * kMaxRowSize, 7);
+  return source.data();
+}
 
 template <typename T>
 struct Case {
   size_t row_size;
-  std::vector<T> src;
+  const T* src;
   std::vector<int32_t> indices;
   std::vector<T> want;
 
-  Case(size_t row_size_, size_t count, uint32_t seed) : row_size(row_size_) {
-    src = random_vector<T>(kRows * row_size, seed);
+  Case(size_t row_size_, size_t count, uint32_t seed) : row_size(row_size_), src(shared_source<T>()) {
     std::mt19937 rng(seed);
     indices.resize(count);
     for (int32_t& i : indices) i = static_cast<int32_t>(rng() % kRows);
@@ -65,7 +72,7 @@ void check_finish_points(Failures& f) {
     const size_t row_size = 1 + (round * 37) % 900, count = 1 + (round * 13) % 70;
     const Case<T> c(row_size, count, round + 1);
     std::vector<T> out(c.want.size(), T(-1));
-    BackgroundGather<T> g(c.src.data(), row_size, c.indices.data(), count, out.data());
+    BackgroundGather<T> g(c.src, row_size, c.indices.data(), count, out.data());
     if (!g.start()) f.report("round %u: start() found no pool thread on 2 threads", round);
     switch (round % 4) {
       case 0: break;                                                       // finish at once
@@ -99,7 +106,7 @@ void check_without_pool_and_when_busy(Failures& f) {
   set_thread_count(1);
   {
     std::vector<T> out(a.want.size());
-    BackgroundGather<T> g(a.src.data(), a.row_size, a.indices.data(), a.indices.size(), out.data());
+    BackgroundGather<T> g(a.src, a.row_size, a.indices.data(), a.indices.size(), out.data());
     if (g.start()) f.report("start() offered a job with no pool thread");
     g.finish();
     expect_rows(f, "one thread", a, out);
@@ -108,8 +115,8 @@ void check_without_pool_and_when_busy(Failures& f) {
   {
     // A second gather while the first is on offer is not offered; both still come out right.
     std::vector<T> out_a(a.want.size()), out_b(b.want.size());
-    BackgroundGather<T> ga(a.src.data(), a.row_size, a.indices.data(), a.indices.size(), out_a.data());
-    BackgroundGather<T> gb(b.src.data(), b.row_size, b.indices.data(), b.indices.size(), out_b.data());
+    BackgroundGather<T> ga(a.src, a.row_size, a.indices.data(), a.indices.size(), out_a.data());
+    BackgroundGather<T> gb(b.src, b.row_size, b.indices.data(), b.indices.size(), out_b.data());
     ga.start();
     gb.start();
     gb.finish();
@@ -120,13 +127,13 @@ void check_without_pool_and_when_busy(Failures& f) {
   {
     // The destructor finishes a gather nobody finished.
     std::vector<T> out(a.want.size());
-    { BackgroundGather<T> g(a.src.data(), a.row_size, a.indices.data(), a.indices.size(), out.data()); g.start(); }
+    { BackgroundGather<T> g(a.src, a.row_size, a.indices.data(), a.indices.size(), out.data()); g.start(); }
     expect_rows(f, "finished by the destructor", a, out);
   }
   {
     // Resizing the pool while a gather is on offer: the new threads (or finish) take it.
     std::vector<T> out(a.want.size());
-    BackgroundGather<T> g(a.src.data(), a.row_size, a.indices.data(), a.indices.size(), out.data());
+    BackgroundGather<T> g(a.src, a.row_size, a.indices.data(), a.indices.size(), out.data());
     g.start();
     set_thread_count(3);
     spin_for(std::chrono::microseconds(100));
