@@ -213,6 +213,19 @@ MYELIN_TARGET_AVX2 void f32_6x16_tile(size_t kc, const float* a, size_t lda, con
 #undef MYELIN_F32_6X16_B_INPLACE_ADVANCE4
 #undef MYELIN_F32_6X16_B_INPLACE_ADVANCE1
 
+// A tile's C rows (up to MR of them, `width` elements each) are read or written only at
+// its end; start fetching them (both ends of each row) before its K loop.
+template <size_t MR, typename T>
+MYELIN_TARGET_AVX2 void prefetch_c_tile(const T* c, size_t ldc, size_t rows, size_t width) {
+#pragma GCC unroll 16
+  for (size_t i = 0; i < MR; ++i) {
+    if (i < rows) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + width - 1), _MM_HINT_T0);
+    }
+  }
+}
+
 // MR rows x (NV * kWidth) columns. See GemmUkernel for the contract. kDirectA: A is read
 // in place, row i at a + i*lda (GemmUkernelDirectA), instead of a packed panel. kAStride:
 // rows per packed A step, MR unless a short edge tile reads a wider panel.
@@ -240,14 +253,7 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2(size_t kc, const typename V::T* a, siz
 #pragma GCC unroll 4
     for (size_t j = 0; j < NV; ++j) acc[i][j] = V::zero();
   }
-  // The C tile is read or written only at the end; start fetching it now.
-#pragma GCC unroll 16
-  for (size_t i = 0; i < MR; ++i) {
-    if (i < mr) {
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NV * W - 1), _MM_HINT_T0);
-    }
-  }
+  prefetch_c_tile<MR>(c, ldc, mr, NV * W);
   // One depth step: row i's A value at depth p is rows[i][p] in place, else a[u*kAStride + i]
   // with `a` advanced per step.
   auto step = [&](size_t p, size_t u) MYELIN_TARGET_AVX2_LAMBDA {
@@ -367,8 +373,7 @@ __attribute__((target("avx2,fma"))) void f32_gemm_ukernel_6x16_avx2_pack_b(size_
                                                                            const float* b, size_t ldb, float* b_packed,
                                                                            float* c, size_t ldc, float alpha,
                                                                            float beta) {
-  for (size_t i = 0; i < 6; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-  for (size_t i = 0; i < 6; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+  prefetch_c_tile<6>(c, ldc, 6, 16);
   f32_6x16_tile<kDirectA, true>(kc, a, lda, b, ldb, b_packed, c, ldc, alpha, beta);
 }
 }  // namespace
