@@ -75,6 +75,11 @@ struct GemmKernelSet {
   // (see the driver's kDotFewRows*). Bits independent of the range split.
   GemmDotNt<T> dot_narrow = nullptr;
   size_t dot_narrow_max_n = 0;
+  // A * B^T with fewer rows than columns may run as its transpose, B * A^T, into a scratch
+  // that is then transposed into C (the driver's gemm_nt_transposed): `wide` then reads
+  // B in place through its ukernel_direct_a and packs A^T instead of B^T. Set per ISA
+  // where measured.
+  bool nt_via_transpose = false;
 };
 
 GemmKernelSet<float> f32_gemm_kernels_scalar();

@@ -332,6 +332,22 @@ void pack_b_panels(bool trans_b, const T* b, size_t ldb, size_t p0, size_t kc, s
   }
 }
 
+template <typename T>
+void transpose_matrix(const T* src, size_t rs, size_t rows, size_t cols, T* dst, size_t ds) {
+  size_t r_done = 0, c_done = 0;  // rows [0, r_done) of columns [0, c_done) go in blocks
+#if defined(__x86_64__)
+  if (has_avx2_transpose()) {
+    constexpr size_t kBlock = 32 / sizeof(T);
+    r_done = rows / kBlock * kBlock;
+    c_done = cols / kBlock * kBlock;
+    transpose_blocks(src, rs, r_done, c_done, dst, ds);
+  }
+#endif
+  for (size_t c = 0; c < cols; ++c) {
+    for (size_t r = c < c_done ? r_done : 0; r < rows; ++r) dst[c * ds + r] = src[r * rs + c];
+  }
+}
+
 template void pack_a_panels<float>(bool, const float*, size_t, size_t, size_t, size_t, size_t,
                                    size_t, float*);
 template void pack_a_panels<double>(bool, const double*, size_t, size_t, size_t, size_t, size_t,
@@ -340,5 +356,7 @@ template void pack_b_panels<float>(bool, const float*, size_t, size_t, size_t, s
                                    size_t, float*);
 template void pack_b_panels<double>(bool, const double*, size_t, size_t, size_t, size_t, size_t,
                                     size_t, double*);
+template void transpose_matrix<float>(const float*, size_t, size_t, size_t, float*, size_t);
+template void transpose_matrix<double>(const double*, size_t, size_t, size_t, double*, size_t);
 
 }  // namespace myelin

@@ -19,4 +19,9 @@ template <typename T>
 void pack_b_panels(bool trans_b, const T* b, size_t ldb, size_t p0, size_t kc, size_t j0,
                    size_t nc, size_t nr, T* dst);
 
+// dst[c*ds + r] = src[r*rs + c] for r < rows, c < cols: a plain transpose (whole 8x8 float
+// or 4x4 double blocks through registers on AVX2 machines, the edges one element at a time).
+template <typename T>
+void transpose_matrix(const T* src, size_t rs, size_t rows, size_t cols, T* dst, size_t ds);
+
 }  // namespace myelin

@@ -108,6 +108,11 @@ void check_grid(Failures& f, Isa isa) {
   // rows 4 KiB apart (packed by a separate pass).
   check_case<T>(f, isa, false, false, 1030, 203, 520, 3, {1, 0.5, false});
   check_case<T>(f, isa, false, false, 40, 1024 / sizeof(T), 700, 0, {1, 0, true});
+  // A * B^T with fewer rows than columns, computed as its transpose where the ISA does so
+  // (see check_nt_transposed_bits): beta != 0 (C transposed in first) and beta = 0 with NaN.
+  check_case<T>(f, isa, false, true, 100, 700, 300, 1, {0.5, 2, false});
+  check_case<T>(f, isa, false, true, 70, 530, 129, 0, {1, 0, true});
+  check_case<T>(f, isa, false, true, 32, 512, 300, 2, {-1, 0.5, false});  // in place of dot products
   // A * B^T with few rows (dot products; split over N when rows are too few for the threads).
   check_case<T>(f, isa, false, true, 32, 70, 600, 1, {1, 0, true});
   check_case<T>(f, isa, false, true, 3, 200, 700, 0, {0.5, 1, false});
@@ -118,6 +123,45 @@ void check_grid(Failures& f, Isa isa) {
   check_case<T>(f, isa, false, true, 9, 21, 0, 1, {1, 0.5, false});
   check_case<T>(f, isa, false, false, 9, 21, 0, 1, {1, 0, true});
   check_case<T>(f, isa, true, false, 9, 21, 5, 0, {0, 3, false});
+}
+
+// A * B^T run as its transpose (gemm_nt_transposed) must give the direct path's bits. Rows
+// of C do not depend on each other, so the same product with rows appended to A (enough to
+// make the transpose not pay: the direct path) must agree with it bitwise on the first m
+// rows; with alpha, beta, a strided C and the bias+activation epilogue.
+template <typename T>
+void check_nt_transposed_bits(Failures& f, Isa isa) {
+  struct Shape { size_t m, n, k, m_direct; };
+  const Shape shapes[] = {{128, 512, 784, 1024}, {100, 700, 300, 400}, {70, 530, 129, 600}, {32, 512, 300, 400}};
+  for (const Shape& s : shapes) {
+    const size_t ldc = s.n + 5;
+    const std::vector<T> a = random_vector<T>(s.m_direct * s.k, 51 + s.m), b = random_vector<T>(s.n * s.k, 52 + s.n);
+    const std::vector<T> bias = random_vector<T>(s.n, 53);
+    const std::vector<T> c0 = random_vector<T>(s.m_direct * ldc, 54);
+    for (int variant = 0; variant < 2; ++variant) {
+      GemmEpilogue<T> epi;
+      epi.bias = bias.data();
+      epi.activation = Activation::relu;
+      GemmArgs<T> g;
+      g.trans_b = true, g.n = s.n, g.k = s.k;
+      g.alpha = variant ? T(0.75) : T(1), g.beta = variant ? T(-0.5) : T(0);
+      g.a = a.data(), g.lda = s.k, g.b = b.data(), g.ldb = s.k, g.ldc = ldc;
+      g.epilogue = variant ? nullptr : &epi;
+      std::vector<T> small = c0, direct = c0;
+      g.m = s.m, g.c = small.data();
+      gemm(g);
+      g.m = s.m_direct, g.c = direct.data();
+      gemm(g);
+      for (size_t at = 0; at < s.m * ldc; ++at) {
+        if (std::memcmp(&small[at], &direct[at], sizeof(T)) != 0) {
+          f.report("A*B^T %zux%zux%zu at (%zu,%zu): %.9g, with %zu rows %.9g (variant %d), isa=%s %s", s.m, s.n, s.k,
+                   at / ldc, at % ldc, double(small[at]), s.m_direct, double(direct[at]), variant, isa_name(isa),
+                   dtype_name<T>());
+          break;
+        }
+      }
+    }
+  }
 }
 
 // One micro-kernel alone on random packed panels, for every edge extent mr x nr.
@@ -244,6 +288,8 @@ int main() {
     check_grid<double>(f, isa);
     check_packing<float>(f, isa);
     check_packing<double>(f, isa);
+    check_nt_transposed_bits<float>(f, isa);
+    check_nt_transposed_bits<double>(f, isa);
   });
   return f.exit_code("gemm_test");
 }

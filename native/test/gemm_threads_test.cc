@@ -40,7 +40,9 @@ void check_thread_invariance(Failures& f, Isa isa) {
   const Shape shapes[] = {{300, 257, 199, 1}, {40, 700, 64, 1}, {700, 20, 90, 1},
                           {128, 10, 256, 1},  {37, 45, 33, 9},  {129, 131, 140, 3},
                           // few rows (dot products, split over N) and 32 rows deep
-                          {3, 300, 700, 1},   {32, 70, 600, 1}};
+                          {3, 300, 700, 1},   {32, 70, 600, 1},
+                          // A * B^T as its transpose (gemm_nt_transposed) on AVX2
+                          {100, 700, 300, 1}, {128, 512, 784, 2}, {32, 512, 300, 1}};
   for (const Shape& s : shapes) {
     for (int t = 0; t < 4; ++t) {
       set_thread_count(1);
