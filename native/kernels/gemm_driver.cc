@@ -133,11 +133,15 @@ struct KBlock {
 // 384 + 384 + 16, a third pass over every C tile for 16 depth steps; 392 + 392 measured
 // 1.007-1.018x (Zen 3, in-process alternation, 1 and 2 threads, 128x784x512 NN and NT,
 // 512x784x512 NT). Evening out larger remainders did not pay: k = 512 as 256 + 256 instead
-// of 384 + 128 ran 0.96-0.98x with A or B transposed.
+// of 384 + 128 ran 0.96-0.98x with A or B transposed. But with four blocks or more, a last
+// block under half of KC is evened out too: square 2048 (5 x 384 + 128 -> 6 x 344) ran
+// 1.009-1.02x on 1 thread and 1.011x on 2 (four in-process runs); k = 1024 (384 + 384 +
+// 256, thin by neither rule) measured the same either way.
 template <typename T>
 size_t k_step(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg) {
-  const size_t blocks = ceil_div(g.k, cfg.kc);
-  if (blocks < 2 || (g.k - (blocks - 1) * cfg.kc) * 4 >= cfg.kc) return cfg.kc;
+  const size_t blocks = ceil_div(g.k, cfg.kc), last = g.k - (blocks - 1) * cfg.kc;
+  const bool thin = last * 4 < cfg.kc || (blocks >= 4 && last * 2 < cfg.kc);
+  if (blocks < 2 || !thin) return cfg.kc;
   return std::min(cfg.kc, ceil_div(ceil_div(g.k, blocks), 8) * 8);
 }
 

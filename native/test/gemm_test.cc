@@ -108,6 +108,8 @@ void check_grid(Failures& f, Isa isa) {
   // rows 4 KiB apart (packed by a separate pass).
   check_case<T>(f, isa, false, false, 1030, 203, 520, 3, {1, 0.5, false});
   check_case<T>(f, isa, false, false, 40, 1024 / sizeof(T), 700, 0, {1, 0, true});
+  // Deep enough for K blocks evened out (float, KC = 384: 3 x 384 + 150 -> 4 x 328).
+  check_case<T>(f, isa, false, false, 40, 33, 1302, 1, {1, 0.5, false});
   // A * B^T with fewer rows than columns, computed as its transpose where the ISA does so
   // (see check_nt_transposed_bits): beta != 0 (C transposed in first) and beta = 0 with NaN.
   check_case<T>(f, isa, false, true, 100, 700, 300, 1, {0.5, 2, false});
