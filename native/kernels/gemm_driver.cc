@@ -332,103 +332,21 @@ double balance(size_t panels, size_t threads) {
   return static_cast<double>(panels) / static_cast<double>(threads * ceil_div(panels, threads));
 }
 
-template <typename T>
-void gemm_impl(const GemmArgs<T>& g, bool allow_threads);
+struct NoBlockDone {
+  void operator()(size_t, size_t, size_t, size_t) const {}
+};
 
-// Largest C (m*n elements) that gemm_nt_transposed computes through its scratch.
-constexpr size_t kNtTransposedMaxC = size_t(1) << 20;
-
-// Whether A * B^T runs as gemm_nt_transposed: B (n x k, a Linear layer's weight) small
-// enough to be read in place as the swapped product's A, and the pack of B^T it saves
-// (n*k elements) larger than what it costs: the pack of A^T (m*k) and the transpose of C
-// (m*n). That implies m < n, so the swapped product never qualifies itself.
-// In place of the dot-product paths (`instead_of_dots`: a few rows, where nothing is
-// packed), only with whole panels of the swapped product (m a multiple of its NR) and a 2x
-// margin. Transposed / dot GFLOP/s on Zen 3, 1 and 2 threads: 16x784x512 1.29x / 1.18x,
-// 32x784x512 1.24x / 1.22x, 48x512x256 1.20x / 1.12x, 64x784x512 1.20x / 1.15x,
-// 32x256x512 1.35x / 1.25x; but 24x784x512 (half a panel empty) 0.83x / 0.80x, 64x256x128
-// (margin 1.3x) 1.08x / 0.88x, 32x784x64 (margin 1.85x) 0.96x on 1 thread.
-template <typename T>
-bool nt_transposed_pays(const GemmArgs<T>& g, const GemmKernelSet<T>& set, bool instead_of_dots) {
-  if (!set.nt_via_transpose || set.wide.ukernel_direct_a == nullptr || !g.trans_b || g.trans_a ||
-      g.n * g.k > kDirectAMaxElements || g.m * g.n > kNtTransposedMaxC) {
-    return false;
-  }
-  const size_t saved = g.n * g.k, cost = g.m * (g.k + g.n);
-  return instead_of_dots ? g.m % set.wide.nr == 0 && saved >= 2 * cost : saved > cost;
-}
-
-// C = alpha * A * B^T + beta * C as C^T = alpha * B * A^T + beta * C^T: the product runs on
-// a scratch C^T (n x m; C copied in first when beta != 0), then each thread transposes its
-// columns of C out of it and applies the epilogue to them a few columns at a time. In the
-// swapped product W = B is the A operand, read in place by the kernels, and only A^T (the
-// batch, m x k) is packed, where the direct path packs all of W^T. Every element is the same
-// chain of FMAs in the same order (a kernel's a*b is b*a), so the bits are the direct path's.
-// In-process alternation on Zen 3, transposed / direct GFLOP/s, 1 and 2 threads, float:
-// 128x784x512 (the 784-512 layer's forward) 1.10x / 1.10x, 128x784x256 1.05x / 1.18x,
-// 128x256x1000 1.03x / 1.06x, 128x256x512 1.00x / 1.03x, 256x784x512 1.00x / 1.04x; and
-// where nt_transposed_pays says no: 128x128x512 0.98x / 0.92x, 256x784x256 0.99x / 0.97x,
-// 512x256x512 0.90x / 0.93x.
-template <typename T>
-void gemm_nt_transposed(const GemmArgs<T>& g, bool allow_threads, size_t threads) {
-  thread_local AlignedBuffer<T> scratch;
-  T* ct = scratch.reserve(g.n * g.m);
-  constexpr size_t kLine = 64 / sizeof(T);  // columns of C per step: one cache line of each row
-  if (g.beta != T(0)) {
-    split_blocks(g.n, kLine, threads, [&](size_t j0, size_t j1) {
-      transpose_matrix(g.c + j0, g.ldc, g.m, j1 - j0, ct + j0 * g.m, g.m);
-    });
-  }
-  GemmArgs<T> t;
-  t.trans_b = true;
-  t.m = g.n, t.n = g.m, t.k = g.k;
-  t.alpha = g.alpha, t.beta = g.beta;
-  t.a = g.b, t.lda = g.ldb, t.b = g.a, t.ldb = g.lda;
-  t.c = ct, t.ldc = g.m;
-  gemm_impl(t, allow_threads);
-  split_blocks(g.n, kLine, threads, [&](size_t j0, size_t j1) {
-    for (size_t j = j0; j < j1; j += kLine) {
-      const size_t cols = std::min(kLine, j1 - j);
-      transpose_matrix(ct + j * g.m, g.m, cols, g.m, g.c + j, g.ldc);
-      if (g.epilogue) apply_epilogue(g, g.c + j, g.m, cols, j);
-    }
-  });
-}
-
-template <typename T>
-void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
-  if (g.m == 0 || g.n == 0) return;
-  if (g.k == 0 || g.alpha == T(0)) {
-    scale_c(g);
-    return;
-  }
-  const GemmKernelSet<T>& set = kernels_for<T>(gemm_dispatch());
+// The packed path (gemm_block_range) on up to `threads` threads, split over M or N. Each
+// thread calls done(i_begin, i_end, j_begin, j_end) on the block of C it computed, once the
+// block is complete (every K block and the epilogue written).
+template <typename T, typename Done>
+void gemm_packed(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t threads, const Done& done) {
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
                        static_cast<double>(g.k);
-  const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
-  const bool few_rows = g.trans_b && (g.m <= kDotFewRows || (g.m <= kDotFewRowsDeep && g.k >= kDotDeepK));
-  const bool dot_narrow = set.dot_narrow != nullptr && !g.trans_a && (g.n <= set.dot_narrow_max_n || few_rows) &&
-                          g.k <= kDotNarrowMaxK;
-  const bool dot_nt = set.dot_nt != nullptr && g.trans_b && !g.trans_a &&
-                      (g.m <= set.dot_nt_max_m || (g.n <= 16 && g.m <= 4 * set.dot_nt_max_m));
-  if (nt_transposed_pays(g, set, dot_narrow || dot_nt)) {
-    gemm_nt_transposed(g, allow_threads, threads);
-    return;
-  }
-  if (dot_narrow) {
-    gemm_dot_narrow(g, set.dot_narrow, threads);
-    return;
-  }
-  if (dot_nt) {
-    gemm_dot_nt(g, set.dot_nt, threads);
-    return;
-  }
-  // A transposed (stored k x m) packs into the column kernel's M-major panels by plain copies.
-  const bool use_cols = set.cols.ukernel != nullptr && g.trans_a && g.n <= set.cols_max_n && g.m >= set.cols.mr;
-  const GemmKernelConfig<T>& cfg = use_cols ? set.cols : g.n <= set.narrow.nr ? set.narrow : set.wide;
   const size_t panels_m = ceil_div(g.m, cfg.mr), panels_n = ceil_div(g.n, cfg.nr);
   if (threads <= 1 || (panels_m < 2 && panels_n < 2)) {
     gemm_block_range(g, cfg, 0, g.m, 0, g.n);
+    done(size_t(0), g.m, size_t(0), g.n);
     return;
   }
   // Split over M or N only, at tile boundaries, never over K: every element's sum then
@@ -492,14 +410,113 @@ void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
     if (begin >= end) return;
     if (split_m) {
       gemm_block_range(g, cfg, begin, end, 0, g.n);
+      done(begin, end, size_t(0), g.n);
     } else {
       gemm_block_range(g, cfg, 0, g.m, begin, end);
+      done(size_t(0), g.m, begin, end);
     }
   });
   if (tune) {
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     split_tuner().record(key, split_m ? 1 : 0, took.count());
   }
+}
+
+// Largest C (m*n elements) that gemm_nt_transposed computes through its scratch.
+constexpr size_t kNtTransposedMaxC = size_t(1) << 20;
+
+// Whether A * B^T runs as gemm_nt_transposed: B (n x k, a Linear layer's weight) small
+// enough to be read in place as the swapped product's A, and the pack of B^T it saves
+// (n*k elements) larger than what it costs: the pack of A^T (m*k) and the transpose of C
+// (m*n). The swapped product (m rows of C^T's columns: more than the narrow kernel's NR)
+// runs on the wide kernel.
+// In place of the dot-product paths (`instead_of_dots`: a few rows, where nothing is
+// packed), only with whole panels of the swapped product (m a multiple of its NR) and a 2x
+// margin. Transposed / dot GFLOP/s on Zen 3, 1 and 2 threads: 16x784x512 1.29x / 1.18x,
+// 32x784x512 1.24x / 1.22x, 48x512x256 1.20x / 1.12x, 64x784x512 1.20x / 1.15x,
+// 32x256x512 1.35x / 1.25x; but 24x784x512 (half a panel empty) 0.83x / 0.80x, 64x256x128
+// (margin 1.3x) 1.08x / 0.88x, 32x784x64 (margin 1.85x) 0.96x on 1 thread.
+template <typename T>
+bool nt_transposed_pays(const GemmArgs<T>& g, const GemmKernelSet<T>& set, bool instead_of_dots) {
+  if (!set.nt_via_transpose || set.wide.ukernel_direct_a == nullptr || !g.trans_b || g.trans_a ||
+      g.m <= set.narrow.nr || g.n * g.k > kDirectAMaxElements || g.m * g.n > kNtTransposedMaxC) {
+    return false;
+  }
+  const size_t saved = g.n * g.k, cost = g.m * (g.k + g.n);
+  return instead_of_dots ? g.m % set.wide.nr == 0 && saved >= 2 * cost : saved > cost;
+}
+
+// C = alpha * A * B^T + beta * C as C^T = alpha * B * A^T + beta * C^T: the product runs on
+// a scratch C^T (n x m; C copied in first when beta != 0) on the packed path, and each
+// thread, once its block of C^T is complete, transposes it into C a few columns at a time
+// and applies the epilogue to them. In the swapped product W = B is the A operand, read in
+// place by the kernels, and only A^T (the batch, m x k) is packed, where the direct path
+// packs all of W^T. Every element is the same chain of FMAs in the same order (a kernel's
+// a*b is b*a), so the bits are the direct path's.
+// In-process alternation on Zen 3, transposed / direct GFLOP/s, 1 and 2 threads, float:
+// 128x784x512 (the 784-512 layer's forward) 1.10x / 1.10x, 128x784x256 1.05x / 1.18x,
+// 128x256x1000 1.03x / 1.06x, 128x256x512 1.00x / 1.03x, 256x784x512 1.00x / 1.04x; and
+// where nt_transposed_pays says no: 128x128x512 0.98x / 0.92x, 256x784x256 0.99x / 0.97x,
+// 512x256x512 0.90x / 0.93x.
+template <typename T>
+void gemm_nt_transposed(const GemmArgs<T>& g, const GemmKernelSet<T>& set, size_t threads) {
+  thread_local AlignedBuffer<T> scratch;
+  T* ct = scratch.reserve(g.n * g.m);
+  constexpr size_t kLine = 64 / sizeof(T);  // columns of C per step: one cache line of each row
+  if (g.beta != T(0)) {
+    split_blocks(g.n, kLine, threads, [&](size_t j0, size_t j1) {
+      transpose_matrix(g.c + j0, g.ldc, g.m, j1 - j0, ct + j0 * g.m, g.m);
+    });
+  }
+  GemmArgs<T> t;
+  t.trans_b = true;
+  t.m = g.n, t.n = g.m, t.k = g.k;
+  t.alpha = g.alpha, t.beta = g.beta;
+  t.a = g.b, t.lda = g.ldb, t.b = g.a, t.ldb = g.lda;
+  t.c = ct, t.ldc = g.m;
+  // Rows [j0, j1) x columns [i0, i1) of C^T are C's columns j0.. and rows i0..
+  gemm_packed(t, set.wide, threads, [&](size_t j0, size_t j1, size_t i0, size_t i1) {
+    for (size_t j = j0; j < j1; j += kLine) {
+      const size_t cols = std::min(kLine, j1 - j);
+      T* c = g.c + i0 * g.ldc + j;
+      transpose_matrix(ct + j * g.m + i0, g.m, cols, i1 - i0, c, g.ldc);
+      if (g.epilogue) apply_epilogue(g, c, i1 - i0, cols, j);
+    }
+  });
+}
+
+template <typename T>
+void gemm_impl(const GemmArgs<T>& g, bool allow_threads) {
+  if (g.m == 0 || g.n == 0) return;
+  if (g.k == 0 || g.alpha == T(0)) {
+    scale_c(g);
+    return;
+  }
+  const GemmKernelSet<T>& set = kernels_for<T>(gemm_dispatch());
+  const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) *
+                       static_cast<double>(g.k);
+  const size_t threads = allow_threads && flops >= kMinParallelFlops ? thread_count() : 1;
+  const bool few_rows = g.trans_b && (g.m <= kDotFewRows || (g.m <= kDotFewRowsDeep && g.k >= kDotDeepK));
+  const bool dot_narrow = set.dot_narrow != nullptr && !g.trans_a && (g.n <= set.dot_narrow_max_n || few_rows) &&
+                          g.k <= kDotNarrowMaxK;
+  const bool dot_nt = set.dot_nt != nullptr && g.trans_b && !g.trans_a &&
+                      (g.m <= set.dot_nt_max_m || (g.n <= 16 && g.m <= 4 * set.dot_nt_max_m));
+  if (nt_transposed_pays(g, set, dot_narrow || dot_nt)) {
+    gemm_nt_transposed(g, set, threads);
+    return;
+  }
+  if (dot_narrow) {
+    gemm_dot_narrow(g, set.dot_narrow, threads);
+    return;
+  }
+  if (dot_nt) {
+    gemm_dot_nt(g, set.dot_nt, threads);
+    return;
+  }
+  // A transposed (stored k x m) packs into the column kernel's M-major panels by plain copies.
+  const bool use_cols = set.cols.ukernel != nullptr && g.trans_a && g.n <= set.cols_max_n && g.m >= set.cols.mr;
+  const GemmKernelConfig<T>& cfg = use_cols ? set.cols : g.n <= set.narrow.nr ? set.narrow : set.wide;
+  gemm_packed(g, cfg, threads, NoBlockDone());
 }
 
 template <typename T>
