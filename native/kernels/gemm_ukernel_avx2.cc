@@ -479,10 +479,9 @@ GemmKernelSet<float> f32_gemm_kernels_avx2() {
 
 GemmKernelSet<double> f64_gemm_kernels_avx2() {
   GemmKernelSet<double> set = {{"f64_gemm_ukernel_6x8_avx2", f64_gemm_ukernel_6x8_avx2, 6, 8, 144, 192,
-           nc_for_l2<double>(192, 8),
-           f64_gemm_ukernel_6x8_avx2_direct_a},
-          {"f64_gemm_ukernel_12x4_avx2", f64_gemm_ukernel_12x4_avx2, 12, 4, 144, 192, 4,
-           f64_gemm_ukernel_12x4_avx2_direct_a}};
+                                nc_for_l2<double>(192, 8), f64_gemm_ukernel_6x8_avx2_direct_a},
+                               {"f64_gemm_ukernel_12x4_avx2", f64_gemm_ukernel_12x4_avx2, 12, 4, 144, 192, 4,
+                                f64_gemm_ukernel_12x4_avx2_direct_a}};
   set.nt_via_transpose = true;  // 128x784x512 1.04x, 128x128x512 0.97x: the same rule holds
   return set;
 }
