@@ -4,6 +4,7 @@
 //
 //   node bench/gemm.mjs                      # all shapes, threads 1 and 2, 3 runs each
 //   node bench/gemm.mjs --runs 5 --threads 1 --shapes 512,1024
+//   node bench/gemm.mjs --dtype float64      # the double-precision shapes only
 //
 // Per shape and thread count, each run is the median of `--samples` samples (each >= 20 ms
 // of back-to-back calls, output buffer preallocated, as /work/shared/peers/gemm_bench.py
@@ -44,8 +45,14 @@ const SHAPES = [ // label, M, K, N, trans ('A': A stored K x M, 'B': B stored N 
   ['Linear dH1 dY W2 128x256 @ 256x512', 128, 256, 512, ''],
 ];
 
+// Double precision (not a target of the suite, but what a model in float64 runs, and what
+// gradcheck runs): a square and the MLP shapes in each layout, beside OpenBLAS's dgemm.
+const F64_SHAPES = ['square 256', 'square 1024', 'fwd L1 128x784 @ 784x512', 'fwd L1 b512 512x784 @ 784x512',
+  'Linear fwd L1 X W1^T 128x784 @ (512x784)^T', 'Linear dW1 dY^T X (128x512)^T @ 128x784', 'bwd dX dY W1 128x512 @ 512x784'];
+const DTYPES = ['float32', 'float64'];
+
 function parseArgs(argv) {
-  const o = { runs: 3, samples: 15, threads: [1, 2], shapes: null, peer: true, quietWait: 20, warmMs: 50 };
+  const o = { runs: 3, samples: 15, threads: [1, 2], shapes: null, peer: true, quietWait: 20, warmMs: 50, dtypes: DTYPES };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
     if (a === '--runs') o.runs = +v, i++;
@@ -56,8 +63,10 @@ function parseArgs(argv) {
     else if (a === '--quiet-wait') o.quietWait = +v, i++;
     else if (a === '--warm-ms') o.warmMs = +v, i++;
     else if (a === '--nn-only') o.nnOnly = true;
+    else if (a === '--dtype') o.dtypes = v.split(','), i++;
     else throw new Error(`unknown option ${a}`);
   }
+  for (const d of o.dtypes) if (!DTYPES.includes(d)) throw new Error(`--dtype: expected ${DTYPES.join(' or ')}, got ${d}`);
   return o;
 }
 
@@ -114,8 +123,8 @@ async function waitQuiet(maxSeconds, childPids) {
 // past a page, so every row of C straddles cache lines, which no tensor op ever hands the
 // GEMM. Square 2048 on 1 thread measured 93.2 GFLOP/s so against 94.9 aligned (in-process,
 // C++ harness). OpenBLAS gets numpy's arrays as numpy allocates them.
-function operands(M, K, N, trans) {
-  const rand = (n) => my.rand([n]).data;
+function operands(M, K, N, dtype) {
+  const rand = (n) => my.rand([n], { dtype }).data;
   return { A: rand(M * K), B: rand(K * N), C: rand(M * N) };
 }
 // Warms up (100 ms) and returns a sampler: each call runs >= warmMs of untimed calls, then
@@ -164,8 +173,10 @@ const fmt = (x) => (x == null ? '-' : x.toFixed(1));
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const shapes = SHAPES.filter(([label, M]) => !o.shapes || o.shapes.some((s) => label.includes(s) || String(M) === s))
-    .map(([label, M, K, N, trans]) => ({ label, M, K, N, trans }));
+  const shapes = o.dtypes.flatMap((dtype) => SHAPES
+    .filter(([label]) => dtype === 'float32' || F64_SHAPES.includes(label))
+    .filter(([label, M]) => !o.shapes || o.shapes.some((s) => label.includes(s) || String(M) === s))
+    .map(([label, M, K, N, trans]) => ({ label, M, K, N, trans, dtype })));
   const info = addon.info();
   console.log(`myelin addon: isa=${info.isa} (available ${info.available.join(',')}), pool ${info.threads} threads`);
   if (o.peer) console.log(`peer: ${openblasPeerEnv().note}`);
@@ -184,7 +195,7 @@ async function main() {
     if (!peer) console.log(`peer unavailable: ${peerNote}; printing myelin only`);
     for (const s of shapes) {
       const flop = 2 * s.M * s.N * s.K;
-      const ops = operands(s.M, s.K, s.N, s.trans);
+      const ops = operands(s.M, s.K, s.N, s.dtype);
       const ours = [], theirs = [], foreign = [];
       for (let r = 0; r < o.runs; r++) {
         await waitQuiet(o.quietWait, peer ? [peer.pid] : []);
@@ -193,7 +204,7 @@ async function main() {
         // (seconds long on these VMs) then fall on both alike. On several threads each
         // sample waits for the other side's threads to stop spinning.
         const sample = oursSampler(s, ops, o.warmMs);
-        const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, min_ms: 20, warm_ms: o.warmMs };
+        const req = { M: s.M, K: s.K, N: s.N, trans: s.trans, dtype: s.dtype, min_ms: 20, warm_ms: o.warmMs };
         let peerOk = peer && !(await peer.measure({ ...req, samples: 1, calibrate: true })).error;
         const settle = async () => { if (peerOk && threads > 1) await quiesce(peer.pid); };
         const ourUs = [], theirUs = [];
@@ -211,19 +222,19 @@ async function main() {
         foreign.push(+meter().toFixed(2));
       }
       const row = {
-        label: s.label, M: s.M, K: s.K, N: s.N, trans: s.trans, threads,
+        label: s.label, M: s.M, K: s.K, N: s.N, trans: s.trans, dtype: s.dtype, threads,
         ours: { median: median(ours), min: Math.min(...ours), max: Math.max(...ours), runs: ours },
         openblas: theirs.length ? { median: median(theirs), min: Math.min(...theirs), max: Math.max(...theirs), runs: theirs } : null,
         foreign_load: foreign,
       };
       row.ratio = row.openblas ? row.ours.median / row.openblas.median : null;
       results.push(row);
-      console.log(`t=${threads} ${s.label.padEnd(36)} ours ${fmt(row.ours.median).padStart(6)} (${fmt(row.ours.min)}-${fmt(row.ours.max)})` +
+      console.log(`t=${threads} ${s.dtype === 'float64' ? 'f64 ' : ''}${s.label.padEnd(36)} ours ${fmt(row.ours.median).padStart(6)} (${fmt(row.ours.min)}-${fmt(row.ours.max)})` +
         `  openblas ${fmt(row.openblas?.median).padStart(6)}  ratio ${row.ratio ? row.ratio.toFixed(2) : '-'}  foreign ${JSON.stringify(foreign)}`);
     }
     if (peer) await peer.stop();
   }
-  printTable(results, o.threads);
+  for (const dtype of o.dtypes) printTable(results.filter((r) => r.dtype === dtype), o.threads, dtype);
   const out = join(here, 'results', 'gemm.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), addon: info, runs: o.runs, samples: o.samples, results, fused_linear: nn }, null, 1));
@@ -238,7 +249,7 @@ function benchFusedLinear(o) {
   for (const threads of o.threads) {
     addon.setNumThreads(threads);
     for (const [m, k, n] of [[128, 784, 512], [128, 512, 256], [128, 256, 10]]) {
-      const ops = operands(m, k, n, 'B');
+      const ops = operands(m, k, n, 'float32');
       const bias = new Float32Array(n).fill(0.1);
       for (const act of ['identity', 'relu', 'gelu']) {
         const time = (f) => { const runs = []; for (let r = 0; r < o.runs; r++) { f(); const t = performance.now(); let c = 0; while (performance.now() - t < 50) { f(); c++; } runs.push((performance.now() - t) / c * 1e3); } return median(runs); };
@@ -252,10 +263,11 @@ function benchFusedLinear(o) {
   return rows;
 }
 
-function printTable(results, threadList) {
+function printTable(results, threadList, dtype) {
+  if (!results.length) return;
   const header = ['shape (M,K,N)'];
   for (const t of threadList) header.push(`myelin t${t}`, `OpenBLAS t${t}`, `ratio t${t}`);
-  console.log(`\n### fp32 GEMM GFLOP/s, median of runs (min-max)\n\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  console.log(`\n### ${dtype === 'float64' ? 'fp64' : 'fp32'} GEMM GFLOP/s, median of runs (min-max)\n\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   const labels = [...new Set(results.map((r) => r.label))];
   for (const label of labels) {
     const first = results.find((r) => r.label === label);

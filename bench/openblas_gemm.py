@@ -5,7 +5,8 @@ Started once per thread count with OPENBLAS_NUM_THREADS already in its environme
 sizes its pool at load), it answers one request per stdin line so that the Node benchmark can
 alternate ours/theirs sample by sample in the same time window:
 
-  request:  {"M":128,"K":784,"N":512,"trans":"A"|"B"|"","samples":15,"min_ms":20,"warm_ms":50,"calibrate":true}
+  request:  {"M":128,"K":784,"N":512,"trans":"A"|"B"|"","dtype":"float32"|"float64","samples":15,"min_ms":20,
+             "warm_ms":50,"calibrate":true}
   reply:    {"us":[per-call microseconds of each sample]}
 
 A shape is warmed up and calibrated on its first request (or when "calibrate" is set);
@@ -30,11 +31,11 @@ except Exception as e:  # the caller prints "peer unavailable" with this reason
 cache = {}
 
 
-def operands(M, K, N, trans):
-    key = (M, K, N, trans)
+def operands(M, K, N, trans, dtype):
+    key = (M, K, N, trans, dtype)
     if key not in cache:
         rng = np.random.default_rng(0)
-        mk = lambda r, c: rng.random((r, c), dtype=np.float32)
+        mk = lambda r, c: rng.random((r, c), dtype=np.dtype(dtype))
         A = mk(K, M).T if trans == "A" else mk(M, K)
         B = mk(N, K).T if trans == "B" else mk(K, N)
         cache.clear()
@@ -49,7 +50,7 @@ inner_calls = {}
 def measure(req):
     """Warms up and calibrates a shape the first time (or when "calibrate" is set), then
     times `samples` samples of `inner` back-to-back calls each."""
-    key = (req["M"], req["K"], req["N"], req.get("trans", ""))
+    key = (req["M"], req["K"], req["N"], req.get("trans", ""), req.get("dtype", "float32"))
     A, B, C = operands(*key)
     if req.get("calibrate") or key not in inner_calls:
         t = time.perf_counter(); np.matmul(A, B, out=C); n = 0

@@ -33,8 +33,9 @@ export async function gemmSection(o, ctx) {
     else out.notes.push('bench/results/gemm.json was not rewritten by this run: GEMM figures omitted');
   }
 
-  out.worst = worstRatios(out.gemm);
-  const at1024 = out.gemm?.results.find((r) => r.M === 1024 && r.K === 1024 && r.N === 1024 && r.threads === 2);
+  out.worst = worstRatios(out.gemm, 'float32');
+  out.worstF64 = worstRatios(out.gemm, 'float64');
+  const at1024 = out.gemm?.results.find((r) => r.M === 1024 && r.K === 1024 && r.N === 1024 && r.threads === 2 && (r.dtype ?? 'float32') === 'float32');
   const peak1 = out.peak?.best?.t1?.median, peak2 = out.peak?.best?.t2?.median, isa = out.peak?.isa ?? 'FMA';
   out.gemm1024t2 = at1024?.ours.median ?? null;
   // The target's peak: the 2-thread reading, but never below twice the 1-core one. Two
@@ -60,16 +61,21 @@ export async function gemmSection(o, ctx) {
       ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],
       out.worst.map((w) => [w.threads, w.label, fmt(w.ours), fmt(w.theirs), w.ratio.toFixed(2), `${w.passing}/${w.count}`]));
   }
+  if (out.worstF64.length) {
+    printTable('fp64 GEMM (not a target): worst ratio myelin / OpenBLAS per thread count',
+      ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],
+      out.worstF64.map((w) => [w.threads, w.label, fmt(w.ours), fmt(w.theirs), w.ratio.toFixed(2), `${w.passing}/${w.count}`]));
+  }
   for (const n of out.notes) console.log(`  note: ${n}`);
   return out;
 }
 
-/** Per thread count: the shape with the lowest myelin/OpenBLAS ratio and how many pass. */
-function worstRatios(gemm) {
+/** Per thread count: the shape of `dtype` with the lowest myelin/OpenBLAS ratio and how many pass. */
+function worstRatios(gemm, dtype) {
   if (!gemm) return [];
   const byThreads = new Map();
   for (const r of gemm.results) {
-    if (typeof r.ratio !== 'number') continue;
+    if (typeof r.ratio !== 'number' || (r.dtype ?? 'float32') !== dtype) continue;
     const list = byThreads.get(r.threads) ?? [];
     list.push(r);
     byThreads.set(r.threads, list);

@@ -56,18 +56,20 @@ struct Avx2F64 {
   MYELIN_TARGET_AVX2 static void store(Mask m, T* p, Reg v) { _mm256_maskstore_pd(p, m, v); }
 };
 
-// Four depth steps of the float 6x16 tile: B panel rows of 16 floats (two ymm), six A
-// values broadcast per step, 12 FMAs. kDirectA: A row i at a + i*lda (read in place, the
-// row addresses as base + index*scale from a and a + 3*lda); else a packed panel with
-// 6 floats per step. B likewise: a packed panel of 16 floats per step, or (kInPlaceB) B
-// row p at b + p*ldb, each step's 16 floats also stored to the packed panel `bp`, so that
-// the tile that first meets a B micro-panel packs it while it computes (the copy's loads
-// and stores ride beside the FMAs instead of running as a separate pass over B).
-#define MYELIN_F32_6X16_B_PACKED(U)                     \
+// Four depth steps of the 6-row tile one 64-byte line wide (16 floats or 8 doubles): B
+// panel rows of two ymm, six A values broadcast per step, 12 FMAs. X is the instructions'
+// type letter ("s" float, "d" double) and E the element size in bytes; GAS works out the
+// offsets. kDirectA: A row i at a + i*lda (read in place, the row addresses as base +
+// index*scale from a and a + 3*lda); else a packed panel with 6 values per step. B
+// likewise: a packed panel of one line per step, or (kInPlaceB) B row p at b + p*ldb, each
+// step's line also stored to the packed panel `bp`, so that the tile that first meets a B
+// micro-panel packs it while it computes (the copy's loads and stores ride beside the FMAs
+// instead of running as a separate pass over B).
+#define MYELIN_6ROW_B_PACKED(U)                         \
   "vmovups " #U "*64(%[b]), %%ymm12\n\t"                \
   "vmovups " #U "*64+32(%[b]), %%ymm13\n\t"
 // Row p + kInPlaceBPrefetchRows is fetched ahead (both ends: a row may straddle two lines).
-#define MYELIN_F32_6X16_B_ROW(ADDR, U)                  \
+#define MYELIN_6ROW_B_ROW(ADDR, U)                      \
   "prefetcht1 (%[pf])\n\t"                              \
   "prefetcht1 60(%[pf])\n\t"                            \
   "add %[ldb], %[pf]\n\t"                               \
@@ -75,49 +77,49 @@ struct Avx2F64 {
   "vmovups 32" ADDR ", %%ymm13\n\t"                     \
   "vmovups %%ymm12, " #U "*64(%[bp])\n\t"               \
   "vmovups %%ymm13, " #U "*64+32(%[bp])\n\t"
-#define MYELIN_F32_6X16_B_INPLACE_0 MYELIN_F32_6X16_B_ROW("(%[b])", 0)
-#define MYELIN_F32_6X16_B_INPLACE_1 MYELIN_F32_6X16_B_ROW("(%[b],%[ldb],1)", 1)
-#define MYELIN_F32_6X16_B_INPLACE_2 MYELIN_F32_6X16_B_ROW("(%[b],%[ldb],2)", 2)
-#define MYELIN_F32_6X16_B_INPLACE_3 MYELIN_F32_6X16_B_ROW("(%[b3])", 3)
-#define MYELIN_F32_6X16_B_INPLACE(U) MYELIN_F32_6X16_B_INPLACE_##U
-#define MYELIN_F32_6X16_ROW(ADDR, C0, C1)               \
-  "vbroadcastss " ADDR ", %%ymm14\n\t"                  \
-  "vfmadd231ps %%ymm12, %%ymm14, %%ymm" #C0 "\n\t"      \
-  "vfmadd231ps %%ymm13, %%ymm14, %%ymm" #C1 "\n\t"
-#define MYELIN_F32_6X16_PACKED_ROWS(U)                  \
-  MYELIN_F32_6X16_ROW(#U "*24+0(%[a])", 0, 1)       \
-  MYELIN_F32_6X16_ROW(#U "*24+4(%[a])", 2, 3)       \
-  MYELIN_F32_6X16_ROW(#U "*24+8(%[a])", 4, 5)       \
-  MYELIN_F32_6X16_ROW(#U "*24+12(%[a])", 6, 7)      \
-  MYELIN_F32_6X16_ROW(#U "*24+16(%[a])", 8, 9)      \
-  MYELIN_F32_6X16_ROW(#U "*24+20(%[a])", 10, 11)
-#define MYELIN_F32_6X16_DIRECT_ROWS(U)                  \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a])", 0, 1)          \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a],%[ld],1)", 2, 3)  \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a],%[ld],2)", 4, 5)  \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a3])", 6, 7)         \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a3],%[ld],1)", 8, 9) \
-  MYELIN_F32_6X16_ROW(#U "*4(%[a3],%[ld],2)", 10, 11)
+#define MYELIN_6ROW_B_INPLACE_0 MYELIN_6ROW_B_ROW("(%[b])", 0)
+#define MYELIN_6ROW_B_INPLACE_1 MYELIN_6ROW_B_ROW("(%[b],%[ldb],1)", 1)
+#define MYELIN_6ROW_B_INPLACE_2 MYELIN_6ROW_B_ROW("(%[b],%[ldb],2)", 2)
+#define MYELIN_6ROW_B_INPLACE_3 MYELIN_6ROW_B_ROW("(%[b3])", 3)
+#define MYELIN_6ROW_B_INPLACE(U) MYELIN_6ROW_B_INPLACE_##U
+#define MYELIN_6ROW_ROW(X, ADDR, C0, C1)                \
+  "vbroadcasts" X " " ADDR ", %%ymm14\n\t"              \
+  "vfmadd231p" X " %%ymm12, %%ymm14, %%ymm" #C0 "\n\t"  \
+  "vfmadd231p" X " %%ymm13, %%ymm14, %%ymm" #C1 "\n\t"
+#define MYELIN_6ROW_PACKED_ROWS(X, E, U)                        \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+0*" E "(%[a])", 0, 1)         \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+1*" E "(%[a])", 2, 3)         \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+2*" E "(%[a])", 4, 5)         \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+3*" E "(%[a])", 6, 7)         \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+4*" E "(%[a])", 8, 9)         \
+  MYELIN_6ROW_ROW(X, #U "*6*" E "+5*" E "(%[a])", 10, 11)
+#define MYELIN_6ROW_DIRECT_ROWS(X, E, U)                        \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a])", 0, 1)                   \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a],%[ld],1)", 2, 3)           \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a],%[ld],2)", 4, 5)           \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a3])", 6, 7)                  \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a3],%[ld],1)", 8, 9)          \
+  MYELIN_6ROW_ROW(X, #U "*" E "(%[a3],%[ld],2)", 10, 11)
 
-// A whole 6x16 float tile in one asm statement: zeroed accumulators (ymm0-11, never
-// leaving registers), the 4-step loop, the 1-step tail, then C = alpha*acc (+ beta*C)
-// stored row by row; the same arithmetic, in the same order, as the intrinsics below.
-// GCC 12 spilled accumulators of the unrolled intrinsics to the stack (the loop then ran
-// at the rolled loop's speed). SETUP, the B and A halves of a step and the advances per
-// 4 and per 1 step are the only differences between the variants: A in place or packed,
-// B in place (and packed on the way) or packed.
-#define MYELIN_F32_6X16_STORE_ROW(ADDR, C0, C1)                       \
-  "vmulps %%ymm" #C0 ", %%ymm15, %%ymm" #C0 "\n\t"                    \
-  "vmulps %%ymm" #C1 ", %%ymm15, %%ymm" #C1 "\n\t"                    \
+// A whole 6-row tile in one asm statement: zeroed accumulators (ymm0-11, never leaving
+// registers), the 4-step loop, the 1-step tail, then C = alpha*acc (+ beta*C) stored row
+// by row; the same arithmetic, in the same order, as the intrinsics below. GCC 12 spilled
+// accumulators of the unrolled intrinsics to the stack (the loop then ran at the rolled
+// loop's speed). SETUP, the B and A halves of a step and the advances per 4 and per 1
+// step are the only differences between the variants: A in place or packed, B in place
+// (and packed on the way) or packed.
+#define MYELIN_6ROW_STORE_ROW(X, ADDR, C0, C1)                        \
+  "vmulp" X " %%ymm" #C0 ", %%ymm15, %%ymm" #C0 "\n\t"                \
+  "vmulp" X " %%ymm" #C1 ", %%ymm15, %%ymm" #C1 "\n\t"                \
   "cmpq $0, %[bnz]\n\t"                                               \
   "je 5f\n\t"                                                         \
-  "vbroadcastss %[beta], %%ymm14\n\t"                                 \
-  "vfmadd231ps " ADDR ", %%ymm14, %%ymm" #C0 "\n\t"                   \
-  "vfmadd231ps 32" ADDR ", %%ymm14, %%ymm" #C1 "\n\t"                 \
+  "vbroadcasts" X " %[beta], %%ymm14\n\t"                             \
+  "vfmadd231p" X " " ADDR ", %%ymm14, %%ymm" #C0 "\n\t"               \
+  "vfmadd231p" X " 32" ADDR ", %%ymm14, %%ymm" #C1 "\n\t"             \
   "5:\n\t"                                                            \
   "vmovups %%ymm" #C0 ", " ADDR "\n\t"                                \
   "vmovups %%ymm" #C1 ", 32" ADDR "\n\t"
-#define MYELIN_F32_6X16_TILE_ASM(SETUP, B_STEP, A_STEP, ADVANCE4, ADVANCE1)                    \
+#define MYELIN_6ROW_TILE_ASM(X, E, SETUP, B_STEP, A_STEP, ADVANCE4, ADVANCE1)                  \
   __asm__ volatile(                                                                            \
       "vxorps %%ymm0, %%ymm0, %%ymm0\n\t vxorps %%ymm1, %%ymm1, %%ymm1\n\t"                     \
       "vxorps %%ymm2, %%ymm2, %%ymm2\n\t vxorps %%ymm3, %%ymm3, %%ymm3\n\t"                     \
@@ -127,18 +129,18 @@ struct Avx2F64 {
       "vxorps %%ymm10, %%ymm10, %%ymm10\n\t vxorps %%ymm11, %%ymm11, %%ymm11\n\t"               \
       SETUP                                                                                    \
       "test %[n], %[n]\n\t jz 2f\n\t"                                                          \
-      "1:\n\t" B_STEP(0) A_STEP(0) B_STEP(1) A_STEP(1) B_STEP(2) A_STEP(2) B_STEP(3) A_STEP(3)  \
-      ADVANCE4 "dec %[n]\n\t jnz 1b\n\t"                                                       \
+      "1:\n\t" B_STEP(0) A_STEP(X, E, 0) B_STEP(1) A_STEP(X, E, 1) B_STEP(2) A_STEP(X, E, 2)    \
+      B_STEP(3) A_STEP(X, E, 3) ADVANCE4 "dec %[n]\n\t jnz 1b\n\t"                              \
       "2:\n\t test %[r], %[r]\n\t jz 4f\n\t"                                                   \
-      "3:\n\t" B_STEP(0) A_STEP(0) ADVANCE1 "dec %[r]\n\t jnz 3b\n\t"                           \
-      "4:\n\t vbroadcastss %[alpha], %%ymm15\n\t"                                              \
+      "3:\n\t" B_STEP(0) A_STEP(X, E, 0) ADVANCE1 "dec %[r]\n\t jnz 3b\n\t"                     \
+      "4:\n\t vbroadcasts" X " %[alpha], %%ymm15\n\t"                                          \
       "lea (%[c],%[ldc],2), %[c3]\n\t add %[ldc], %[c3]\n\t"                                   \
-      MYELIN_F32_6X16_STORE_ROW("(%[c])", 0, 1)                                                \
-      MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],1)", 2, 3)                                       \
-      MYELIN_F32_6X16_STORE_ROW("(%[c],%[ldc],2)", 4, 5)                                       \
-      MYELIN_F32_6X16_STORE_ROW("(%[c3])", 6, 7)                                               \
-      MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],1)", 8, 9)                                      \
-      MYELIN_F32_6X16_STORE_ROW("(%[c3],%[ldc],2)", 10, 11)                                    \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c])", 0, 1)                                                 \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c],%[ldc],1)", 2, 3)                                        \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c],%[ldc],2)", 4, 5)                                        \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c3])", 6, 7)                                                \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c3],%[ldc],1)", 8, 9)                                       \
+      MYELIN_6ROW_STORE_ROW(X, "(%[c3],%[ldc],2)", 10, 11)                                     \
       : [a] "+r"(a), [b] "+r"(b), [bp] "+r"(bp), [n] "+r"(blocks), [r] "+r"(rest),             \
         [a3] "=&r"(a3), [b3] "=&r"(b3), [c3] "=&r"(c3), [pf] "+r"(pf)                          \
       : [ld] "r"(ld_bytes), [ldb] "r"(ldb_bytes), [c] "r"(c), [ldc] "r"(ldc_bytes),            \
@@ -146,12 +148,12 @@ struct Avx2F64 {
       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",         \
         "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
 
-#define MYELIN_F32_6X16_A_DIRECT_SETUP "lea (%[a],%[ld],2), %[a3]\n\t add %[ld], %[a3]\n\t"
-#define MYELIN_F32_6X16_B_INPLACE_SETUP "lea (%[b],%[ldb],2), %[b3]\n\t add %[ldb], %[b3]\n\t"
-#define MYELIN_F32_6X16_A_DIRECT_ADVANCE4 "add $16, %[a]\n\t add $16, %[a3]\n\t"
-#define MYELIN_F32_6X16_A_DIRECT_ADVANCE1 "add $4, %[a]\n\t add $4, %[a3]\n\t"
-#define MYELIN_F32_6X16_B_INPLACE_ADVANCE4 "lea (%[b],%[ldb],4), %[b]\n\t lea (%[b3],%[ldb],4), %[b3]\n\t add $256, %[bp]\n\t"
-#define MYELIN_F32_6X16_B_INPLACE_ADVANCE1 "add %[ldb], %[b]\n\t add $64, %[bp]\n\t"
+#define MYELIN_6ROW_A_DIRECT_SETUP "lea (%[a],%[ld],2), %[a3]\n\t add %[ld], %[a3]\n\t"
+#define MYELIN_6ROW_B_INPLACE_SETUP "lea (%[b],%[ldb],2), %[b3]\n\t add %[ldb], %[b3]\n\t"
+#define MYELIN_6ROW_A_DIRECT_ADVANCE4(E) "add $4*" E ", %[a]\n\t add $4*" E ", %[a3]\n\t"
+#define MYELIN_6ROW_A_DIRECT_ADVANCE1(E) "add $" E ", %[a]\n\t add $" E ", %[a3]\n\t"
+#define MYELIN_6ROW_B_INPLACE_ADVANCE4 "lea (%[b],%[ldb],4), %[b]\n\t lea (%[b3],%[ldb],4), %[b3]\n\t add $256, %[bp]\n\t"
+#define MYELIN_6ROW_B_INPLACE_ADVANCE1 "add %[ldb], %[b]\n\t add $64, %[bp]\n\t"
 
 // How far ahead the in-place B rows are prefetched. B rows in place come from L3 or
 // memory, one or two lines each at a stride of ldb, and nothing else fetches them early
@@ -162,56 +164,59 @@ struct Avx2F64 {
 // ahead about the same at 128 rows but 0.99-1.01x at 512x784x512.
 constexpr size_t kInPlaceBPrefetchRows = 24;
 
-// kDirectA: A row i at a + i*lda, all six rows real (mr = 6); else a packed 6-wide panel.
-// kInPlaceB: B row p at b + p*ldb (full 16 columns), copied to the packed panel bp as it
-// is read; else b is a packed panel (ldb and bp unused).
-template <bool kDirectA, bool kInPlaceB>
-MYELIN_TARGET_AVX2 void f32_6x16_tile(size_t kc, const float* a, size_t lda, const float* b, size_t ldb,
-                                      float* bp, float* c, size_t ldc, float alpha, float beta) {
-  size_t blocks = kc / 4, rest = kc % 4;
-  const size_t ld_bytes = lda * sizeof(float), ldb_bytes = ldb * sizeof(float), ldc_bytes = ldc * sizeof(float);
-  const size_t beta_nonzero = beta != 0.0f;
-  const float* a3;
-  const float* b3;
-  float* c3;
-  const float* pf = kInPlaceB ? b + kInPlaceBPrefetchRows * ldb : b;
-  if constexpr (kDirectA && kInPlaceB) {
-    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_A_DIRECT_SETUP MYELIN_F32_6X16_B_INPLACE_SETUP,
-                             MYELIN_F32_6X16_B_INPLACE, MYELIN_F32_6X16_DIRECT_ROWS,
-                             MYELIN_F32_6X16_A_DIRECT_ADVANCE4 MYELIN_F32_6X16_B_INPLACE_ADVANCE4,
-                             MYELIN_F32_6X16_A_DIRECT_ADVANCE1 MYELIN_F32_6X16_B_INPLACE_ADVANCE1);
-  } else if constexpr (kDirectA) {
-    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_A_DIRECT_SETUP, MYELIN_F32_6X16_B_PACKED,
-                             MYELIN_F32_6X16_DIRECT_ROWS,
-                             MYELIN_F32_6X16_A_DIRECT_ADVANCE4 "add $256, %[b]\n\t",
-                             MYELIN_F32_6X16_A_DIRECT_ADVANCE1 "add $64, %[b]\n\t");
-  } else if constexpr (kInPlaceB) {
-    MYELIN_F32_6X16_TILE_ASM(MYELIN_F32_6X16_B_INPLACE_SETUP, MYELIN_F32_6X16_B_INPLACE,
-                             MYELIN_F32_6X16_PACKED_ROWS, "add $96, %[a]\n\t" MYELIN_F32_6X16_B_INPLACE_ADVANCE4,
-                             "add $24, %[a]\n\t" MYELIN_F32_6X16_B_INPLACE_ADVANCE1);
-  } else {
-    MYELIN_F32_6X16_TILE_ASM("", MYELIN_F32_6X16_B_PACKED, MYELIN_F32_6X16_PACKED_ROWS,
-                             "add $96, %[a]\n\t add $256, %[b]\n\t", "add $24, %[a]\n\t add $64, %[b]\n\t");
+// The 6-row tile of T (float: 6x16, double: 6x8). kDirectA: A row i at a + i*lda, all six
+// rows real (mr = 6); else a packed 6-wide panel. kInPlaceB: B row p at b + p*ldb (one full
+// line of columns), copied to the packed panel bp as it is read; else b is a packed panel
+// (ldb and bp unused).
+#define MYELIN_6ROW_TILE(T, X, E)                                                                                    \
+  template <bool kDirectA, bool kInPlaceB>                                                                           \
+  MYELIN_TARGET_AVX2 void tile_6row(size_t kc, const T* a, size_t lda, const T* b, size_t ldb, T* bp, T* c,          \
+                                    size_t ldc, T alpha, T beta) {                                                   \
+    size_t blocks = kc / 4, rest = kc % 4;                                                                           \
+    const size_t ld_bytes = lda * sizeof(T), ldb_bytes = ldb * sizeof(T), ldc_bytes = ldc * sizeof(T);               \
+    const size_t beta_nonzero = beta != T(0);                                                                        \
+    const T* a3;                                                                                                     \
+    const T* b3;                                                                                                     \
+    T* c3;                                                                                                           \
+    const T* pf = kInPlaceB ? b + kInPlaceBPrefetchRows * ldb : b;                                                   \
+    if constexpr (kDirectA && kInPlaceB) {                                                                           \
+      MYELIN_6ROW_TILE_ASM(X, E, MYELIN_6ROW_A_DIRECT_SETUP MYELIN_6ROW_B_INPLACE_SETUP, MYELIN_6ROW_B_INPLACE,      \
+                           MYELIN_6ROW_DIRECT_ROWS, MYELIN_6ROW_A_DIRECT_ADVANCE4(E) MYELIN_6ROW_B_INPLACE_ADVANCE4, \
+                           MYELIN_6ROW_A_DIRECT_ADVANCE1(E) MYELIN_6ROW_B_INPLACE_ADVANCE1);                         \
+    } else if constexpr (kDirectA) {                                                                                 \
+      MYELIN_6ROW_TILE_ASM(X, E, MYELIN_6ROW_A_DIRECT_SETUP, MYELIN_6ROW_B_PACKED, MYELIN_6ROW_DIRECT_ROWS,          \
+                           MYELIN_6ROW_A_DIRECT_ADVANCE4(E) "add $256, %[b]\n\t",                                    \
+                           MYELIN_6ROW_A_DIRECT_ADVANCE1(E) "add $64, %[b]\n\t");                                    \
+    } else if constexpr (kInPlaceB) {                                                                                \
+      MYELIN_6ROW_TILE_ASM(X, E, MYELIN_6ROW_B_INPLACE_SETUP, MYELIN_6ROW_B_INPLACE, MYELIN_6ROW_PACKED_ROWS,        \
+                           "add $4*6*" E ", %[a]\n\t" MYELIN_6ROW_B_INPLACE_ADVANCE4,                                \
+                           "add $6*" E ", %[a]\n\t" MYELIN_6ROW_B_INPLACE_ADVANCE1);                                 \
+    } else {                                                                                                         \
+      MYELIN_6ROW_TILE_ASM(X, E, "", MYELIN_6ROW_B_PACKED, MYELIN_6ROW_PACKED_ROWS,                                  \
+                           "add $4*6*" E ", %[a]\n\t add $256, %[b]\n\t", "add $6*" E ", %[a]\n\t add $64, %[b]\n\t"); \
+    }                                                                                                                \
   }
-}
-#undef MYELIN_F32_6X16_TILE_ASM
-#undef MYELIN_F32_6X16_STORE_ROW
-#undef MYELIN_F32_6X16_B_PACKED
-#undef MYELIN_F32_6X16_B_ROW
-#undef MYELIN_F32_6X16_B_INPLACE_0
-#undef MYELIN_F32_6X16_B_INPLACE_1
-#undef MYELIN_F32_6X16_B_INPLACE_2
-#undef MYELIN_F32_6X16_B_INPLACE_3
-#undef MYELIN_F32_6X16_B_INPLACE
-#undef MYELIN_F32_6X16_ROW
-#undef MYELIN_F32_6X16_PACKED_ROWS
-#undef MYELIN_F32_6X16_DIRECT_ROWS
-#undef MYELIN_F32_6X16_A_DIRECT_SETUP
-#undef MYELIN_F32_6X16_B_INPLACE_SETUP
-#undef MYELIN_F32_6X16_A_DIRECT_ADVANCE4
-#undef MYELIN_F32_6X16_A_DIRECT_ADVANCE1
-#undef MYELIN_F32_6X16_B_INPLACE_ADVANCE4
-#undef MYELIN_F32_6X16_B_INPLACE_ADVANCE1
+MYELIN_6ROW_TILE(float, "s", "4")
+MYELIN_6ROW_TILE(double, "d", "8")
+#undef MYELIN_6ROW_TILE
+#undef MYELIN_6ROW_TILE_ASM
+#undef MYELIN_6ROW_STORE_ROW
+#undef MYELIN_6ROW_B_PACKED
+#undef MYELIN_6ROW_B_ROW
+#undef MYELIN_6ROW_B_INPLACE_0
+#undef MYELIN_6ROW_B_INPLACE_1
+#undef MYELIN_6ROW_B_INPLACE_2
+#undef MYELIN_6ROW_B_INPLACE_3
+#undef MYELIN_6ROW_B_INPLACE
+#undef MYELIN_6ROW_ROW
+#undef MYELIN_6ROW_PACKED_ROWS
+#undef MYELIN_6ROW_DIRECT_ROWS
+#undef MYELIN_6ROW_A_DIRECT_SETUP
+#undef MYELIN_6ROW_B_INPLACE_SETUP
+#undef MYELIN_6ROW_A_DIRECT_ADVANCE4
+#undef MYELIN_6ROW_A_DIRECT_ADVANCE1
+#undef MYELIN_6ROW_B_INPLACE_ADVANCE4
+#undef MYELIN_6ROW_B_INPLACE_ADVANCE1
 
 // A tile's C rows (up to MR of them, `width` elements each) are read or written only at
 // its end; start fetching them (both ends of each row) before its K loop.
@@ -268,18 +273,18 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2(size_t kc, const typename V::T* a, siz
     }
   };
   size_t p = 0;
-  if constexpr (std::is_same_v<V, Avx2F32> && MR == 6 && NV == 2) {
-    // The float 6x16 tile, the one nearly every float GEMM runs, in assembly. A full tile
-    // goes straight to C; an edge tile (nr < 16) goes to a scratch tile whose sums the
-    // masked store below finishes. In place, rows past mr would need the clamped row
-    // pointers: such tiles stay on the intrinsics.
+  if constexpr (MR == 6 && NV == 2) {
+    // The 6-row tile (float 6x16, double 6x8), the one nearly every GEMM runs, in
+    // assembly. A full tile goes straight to C; an edge tile (nr < NR) goes to a scratch
+    // tile whose sums the masked store below finishes. In place, rows past mr would need
+    // the clamped row pointers: such tiles stay on the intrinsics.
     if (mr == MR && nr == NV * W) {
-      f32_6x16_tile<kDirectA, false>(kc, a, lda, b, 0, nullptr, c, ldc, alpha, beta);
+      tile_6row<kDirectA, false>(kc, a, lda, b, 0, nullptr, c, ldc, alpha, beta);
       return;
     }
     if (!kDirectA || mr == MR) {
-      alignas(32) float sums[MR * NV * W];
-      f32_6x16_tile<kDirectA, false>(kc, a, lda, b, 0, nullptr, sums, NV * W, 1.0f, 0.0f);
+      alignas(32) T sums[MR * NV * W];
+      tile_6row<kDirectA, false>(kc, a, lda, b, 0, nullptr, sums, NV * W, T(1), T(0));
 #pragma GCC unroll 16
       for (size_t i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
@@ -367,14 +372,13 @@ MYELIN_TARGET_AVX2 void gemm_ukernel_avx2_rows(size_t kc, const typename V::T* a
 MYELIN_AVX2_KERNEL(float, f32_gemm_ukernel_6x16_avx2, Avx2F32, 6, 2)
 
 namespace {
-// The full 6x16 float tile packing its B micro-panel on the way (GemmUkernelPackB).
-template <bool kDirectA>
-__attribute__((target("avx2,fma"))) void f32_gemm_ukernel_6x16_avx2_pack_b(size_t kc, const float* a, size_t lda,
-                                                                           const float* b, size_t ldb, float* b_packed,
-                                                                           float* c, size_t ldc, float alpha,
-                                                                           float beta) {
-  prefetch_c_tile<6>(c, ldc, 6, 16);
-  f32_6x16_tile<kDirectA, true>(kc, a, lda, b, ldb, b_packed, c, ldc, alpha, beta);
+// The full 6-row tile packing its B micro-panel on the way (GemmUkernelPackB).
+template <bool kDirectA, typename T>
+__attribute__((target("avx2,fma"))) void gemm_ukernel_6row_avx2_pack_b(size_t kc, const T* a, size_t lda, const T* b,
+                                                                       size_t ldb, T* b_packed, T* c, size_t ldc,
+                                                                       T alpha, T beta) {
+  prefetch_c_tile<6>(c, ldc, 6, 64 / sizeof(T));
+  tile_6row<kDirectA, true>(kc, a, lda, b, ldb, b_packed, c, ldc, alpha, beta);
 }
 }  // namespace
 MYELIN_AVX2_KERNEL(float, f32_gemm_ukernel_12x8_avx2, Avx2F32, 12, 1)
@@ -471,15 +475,20 @@ GemmKernelSet<float> f32_gemm_kernels_avx2() {
           {"f32_gemm_ukernel_12x8_avx2", f32_gemm_ukernel_12x8_avx2, 12, 8, 144, 384, 8,
            f32_gemm_ukernel_12x8_avx2_direct_a},
           f32_gemm_dot_nt_avx2, kDotNtMaxM};
-  set.wide.ukernel_pack_b = f32_gemm_ukernel_6x16_avx2_pack_b<false>;
-  set.wide.ukernel_direct_a_pack_b = f32_gemm_ukernel_6x16_avx2_pack_b<true>;
+  set.wide.ukernel_pack_b = gemm_ukernel_6row_avx2_pack_b<false, float>;
+  set.wide.ukernel_direct_a_pack_b = gemm_ukernel_6row_avx2_pack_b<true, float>;
   set.nt_via_transpose = true;  // measured on Zen 3: see gemm_nt_transposed
   return set;
 }
 
+// The double 6x8 tile runs the float tile's assembly (tile_6row); on the intrinsics it ran
+// at 27-30 GFLOP/s on Zen 3 (1 thread; the f64 FMA peak is ~50), against 39-43 now
+// (128x784x512, 512x784x512, 128x512x256, square 1024; in-process alternation, same
+// bits). KC = 256 rather than 192: 1.01-1.07x on 1 thread at those shapes, 0.98-1.08x on 2.
+// Packing B in the first tiles (as float does) measured 0.98-1.03x: left off.
 GemmKernelSet<double> f64_gemm_kernels_avx2() {
-  GemmKernelSet<double> set = {{"f64_gemm_ukernel_6x8_avx2", f64_gemm_ukernel_6x8_avx2, 6, 8, 144, 192,
-                                nc_for_l2<double>(192, 8), f64_gemm_ukernel_6x8_avx2_direct_a},
+  GemmKernelSet<double> set = {{"f64_gemm_ukernel_6x8_avx2", f64_gemm_ukernel_6x8_avx2, 6, 8, 144, 256,
+                                nc_for_l2<double>(256, 8), f64_gemm_ukernel_6x8_avx2_direct_a},
                                {"f64_gemm_ukernel_12x4_avx2", f64_gemm_ukernel_12x4_avx2, 12, 4, 144, 192, 4,
                                 f64_gemm_ukernel_12x4_avx2_direct_a}};
   set.nt_via_transpose = true;  // 128x784x512 1.04x, 128x128x512 0.97x: the same rule holds
