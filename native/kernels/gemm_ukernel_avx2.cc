@@ -485,12 +485,16 @@ GemmKernelSet<float> f32_gemm_kernels_avx2() {
 // at 27-30 GFLOP/s on Zen 3 (1 thread; the f64 FMA peak is ~50), against 39-43 now
 // (128x784x512, 512x784x512, 128x512x256, square 1024; in-process alternation, same
 // bits). KC = 256 rather than 192: 1.01-1.07x on 1 thread at those shapes, 0.98-1.08x on 2.
-// Packing B in the first tiles (as float does) measured 0.98-1.03x: left off.
+// B packed by the first tiles (as float is), against a separate pass: 1.06-1.11x at
+// 128x512x784 (the dX of a 784-512 layer), 0.95-1.10x elsewhere (square 1024 on 1 thread
+// 0.97-0.98x), geometric mean 1.017x over 8 shapes x 1 and 2 threads x 2 runs.
 GemmKernelSet<double> f64_gemm_kernels_avx2() {
   GemmKernelSet<double> set = {{"f64_gemm_ukernel_6x8_avx2", f64_gemm_ukernel_6x8_avx2, 6, 8, 144, 256,
                                 nc_for_l2<double>(256, 8), f64_gemm_ukernel_6x8_avx2_direct_a},
                                {"f64_gemm_ukernel_12x4_avx2", f64_gemm_ukernel_12x4_avx2, 12, 4, 144, 192, 4,
                                 f64_gemm_ukernel_12x4_avx2_direct_a}};
+  set.wide.ukernel_pack_b = gemm_ukernel_6row_avx2_pack_b<false, double>;
+  set.wide.ukernel_direct_a_pack_b = gemm_ukernel_6row_avx2_pack_b<true, double>;
   set.nt_via_transpose = true;  // 128x784x512 1.04x, 128x128x512 0.97x: the same rule holds
   return set;
 }

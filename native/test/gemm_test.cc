@@ -105,8 +105,8 @@ void check_grid(Failures& f, Isa isa) {
   check_case<T>(f, isa, false, false, 300, 1100, 40, 1, {1, 0, true});
   check_case<T>(f, isa, true, true, 301, 530, 800, 2, {0.25, -1, false});
   // A packed (m * k past the in-place limit) with B packed by the first tiles, and B's
-  // rows 4 KiB apart (packed by the first tiles as well for float; by a separate pass for
-  // double, whose kernels do not pack B).
+  // rows 4 KiB apart (packed by the first tiles as well where the kernels do so, AVX2; by
+  // a separate pass elsewhere).
   check_case<T>(f, isa, false, false, 1030, 203, 520, 3, {1, 0.5, false});
   check_case<T>(f, isa, false, false, 40, 1024 / sizeof(T), 700, 0, {1, 0, true});
   // Deep enough for K blocks evened out (float, KC = 384: 3 x 384 + 150 -> 4 x 328).
