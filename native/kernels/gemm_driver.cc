@@ -157,10 +157,11 @@ KBlock<T> k_block(const GemmArgs<T>& g, size_t kc_step, size_t pc) {
 // on Zen 3 (128x512x784, the dX of a 784-512 layer: 8 %); the first tiles now read B
 // in place with their loads and stores beside the FMAs, and run 1.04-1.09x as fast at the
 // 128-row shapes (in-process alternation, 1 thread). Also where B's rows are a multiple of
-// 4 KiB apart (all in one L1 set; the rows are prefetched ahead into L2): once excluded
-// at 0.96-0.99x, with today's blocking it measured 1.05-1.07x at 128x1024x1024, 1.08x at
-// 64x1024x1024, 1.01-1.02x at squares 1024 and 2048 (in-process, 1 and 2 threads, two
-// runs each way round).
+// 4 KiB apart (all in one L1 set; the rows are prefetched ahead into L2): excluded once
+// at 0.96-0.99x, with the blocking since then (96-row passes over each B panel, K blocks
+// evened out) it measured 1.05-1.07x at 128x1024x1024, 1.08x at 64x1024x1024 and
+// 1.01-1.02x at squares 1024 and 2048 (in-process, 1 and 2 threads, two runs each way
+// round).
 template <typename T>
 bool pack_b_in_tiles(const GemmArgs<T>& g, const GemmKernelConfig<T>& cfg, size_t rows) {
   return cfg.ukernel_pack_b != nullptr && !g.trans_b && rows >= cfg.mr;
