@@ -121,11 +121,17 @@ void bias_grad_reference(const T* dy, size_t m, size_t n, size_t ld, T* out) {
 }
 
 template <typename T>
+void exp_reference(const T* x, T* out, size_t count) {
+  for (size_t i = 0; i < count; ++i) out[i] = std::exp(x[i]);
+}
+
+template <typename T>
 ActivationKernels<T> reference_kernels() {
   ActivationKernels<T> k;
   k.bias_activation_tile = bias_activation_tile_reference<T>;
   k.backward = backward_reference<T>;
   k.bias_grad = bias_grad_reference<T>;
+  k.exp = exp_reference<T>;
   return k;
 }
 

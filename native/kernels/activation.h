@@ -52,6 +52,8 @@ struct ActivationKernels {
   // out[j] = sum_i dy[i*ld + j] for j < n, each column summed in row order (ld >= n lets
   // a thread take a block of columns).
   void (*bias_grad)(const T* dy, size_t m, size_t n, size_t ld, T* out) = nullptr;
+  // out[i] = exp(x[i]) (out may be x): the softmax's exponentials.
+  void (*exp)(const T* x, T* out, size_t count) = nullptr;
 };
 
 ActivationKernels<float> f32_activation_kernels_reference();

@@ -31,11 +31,17 @@ MYELIN_ENTRY void bias_grad_avx2(const typename V::T* dy, size_t m, size_t n, si
 }
 
 template <class V>
+MYELIN_ENTRY void exp_avx2(const typename V::T* x, typename V::T* out, size_t count) {
+  activation_simd::exp<V>(x, out, count);
+}
+
+template <class V>
 ActivationKernels<typename V::T> kernels() {
   ActivationKernels<typename V::T> k;
   k.bias_activation_tile = bias_activation_tile_avx2<V>;
   k.backward = backward_avx2<V>;
   k.bias_grad = bias_grad_avx2<V>;
+  k.exp = exp_avx2<V>;
   return k;
 }
 

@@ -33,11 +33,17 @@ MYELIN_ENTRY void bias_grad_avx512(const typename V::T* dy, size_t m, size_t n, 
 }
 
 template <class V>
+MYELIN_ENTRY void exp_avx512(const typename V::T* x, typename V::T* out, size_t count) {
+  activation_simd::exp<V>(x, out, count);
+}
+
+template <class V>
 ActivationKernels<typename V::T> kernels() {
   ActivationKernels<typename V::T> k;
   k.bias_activation_tile = bias_activation_tile_avx512<V>;
   k.backward = backward_avx512<V>;
   k.bias_grad = bias_grad_avx512<V>;
+  k.exp = exp_avx512<V>;
   return k;
 }
 

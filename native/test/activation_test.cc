@@ -1,4 +1,4 @@
-// Every ISA's activation kernels (epilogue tile, act', bias gradient) against the scalar
+// Every ISA's activation kernels (epilogue tile, act', bias gradient, exp) against the scalar
 // specification in activation.cc, over an edge-case grid: signed zeros, subnormals, the
 // branch points of the vector code (expm1's ln2/2, tanh's saturation, erfc's domain end),
 // exp's overflow/underflow, +-inf, NaN, and a dense random range. Lengths are chosen so
@@ -107,6 +107,16 @@ void check_isa(Failures& f, Isa isa) {
       }
     }
   }
+  // exp (the softmax's), relative to the value, in place as the softmax calls it.
+  MaxError e;
+  std::vector<T> want(n), got = xs;
+  ref.exp(xs.data(), want.data(), n);
+  vec.exp(got.data(), got.data(), n);
+  for (size_t i = 0; i < n; ++i) {
+    e.check(f, "exp", "", xs[i], want[i], got[i], std::fabs(double(want[i])), atol, eps, rtol_eps, isa_name(isa),
+            dtype_name<T>());
+  }
+  std::printf("  %-7s exp       max error: %.2f eps\n", dtype_name<T>(), e.eps);
 }
 
 // A strided tile with bias: the same values as the reference, padding columns untouched.

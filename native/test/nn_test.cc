@@ -69,30 +69,46 @@ void check_activation_backward(Failures& f) {
   }
 }
 
-void check_softmax_cross_entropy(Failures& f) {
-  const size_t m = 4, n = 5;
-  // Row 2 has huge logits: must not overflow.
-  std::vector<float> logits = random_vector<float>(m * n, 41, -3, 3);
-  for (size_t j = 0; j < n; ++j) logits[2 * n + j] = 1000.0f + float(j);
-  const std::vector<int32_t> targets = {0, 4, 2, 1};
-  std::vector<float> loss(m), prob(m * n), grad(m * n);
-  softmax_cross_entropy(logits.data(), m, n, targets.data(), loss.data(), prob.data());
-  const std::vector<float> g = {0.5f, 1.0f, -2.0f, 0.25f};
-  softmax_cross_entropy_backward(prob.data(), m, n, targets.data(), g.data(), true, grad.data());
-  for (size_t i = 0; i < m; ++i) {
-    long double mx = -1e30L, sum = 0;
-    for (size_t j = 0; j < n; ++j) mx = std::max<long double>(mx, logits[i * n + j]);
-    for (size_t j = 0; j < n; ++j) sum += std::exp((long double)logits[i * n + j] - mx);
-    const long double want_loss = std::log(sum) + mx - logits[i * n + targets[i]];
-    if (std::fabs(double(want_loss - loss[i])) > 1e-5 * (1 + std::fabs(double(want_loss)))) {
-      f.report("softmaxCrossEntropy loss at row %zu: ref=%.9g, got=%.9g", i, double(want_loss), double(loss[i]));
-    }
-    for (size_t j = 0; j < n; ++j) {
-      const long double p = std::exp((long double)logits[i * n + j] - mx) / sum;
-      const double want_grad = double(g[i] * (p - (j == size_t(targets[i]) ? 1 : 0)));
-      if (std::fabs(double(p) - prob[i * n + j]) > 1e-6 || std::fabs(want_grad - grad[i * n + j]) > 1e-6) {
-        f.report("softmaxCrossEntropy at (%zu,%zu): prob ref=%.9g got=%.9g, grad ref=%.9g got=%.9g",
-                 i, j, double(p), double(prob[i * n + j]), want_grad, double(grad[i * n + j]));
+// Every ISA (the exponentials run on its exp kernel), float and double: 4 x 5 with a row of
+// huge logits (must not overflow), and 37 x 10 (masked vector tails) with a NaN logit in
+// row 5, whose loss and probabilities must come out NaN, the other rows unaffected.
+template <typename T>
+void check_softmax_cross_entropy(Failures& f, Isa isa) {
+  for (const size_t n : {size_t(5), size_t(10)}) {
+    const size_t m = n == 5 ? 4 : 37, nan_row = n == 5 ? m : 5;
+    std::vector<T> logits = random_vector<T>(m * n, 41 + n, T(-3), T(3));
+    for (size_t j = 0; j < n; ++j) logits[2 * n + j] = T(1000) + T(j);
+    if (nan_row < m) logits[nan_row * n + 3] = std::numeric_limits<T>::quiet_NaN();
+    std::vector<int32_t> targets(m);
+    for (size_t i = 0; i < m; ++i) targets[i] = int32_t((i * 7 + 1) % n);
+    std::vector<T> loss(m), prob(m * n), grad(m * n);
+    softmax_cross_entropy(logits.data(), m, n, targets.data(), loss.data(), prob.data());
+    const std::vector<T> g = random_vector<T>(m, 43, T(-2), T(2));
+    softmax_cross_entropy_backward(prob.data(), m, n, targets.data(), g.data(), true, grad.data());
+    for (size_t i = 0; i < m; ++i) {
+      if (i == nan_row) {
+        bool all_nan = std::isnan(loss[i]);
+        for (size_t j = 0; j < n; ++j) all_nan = all_nan && std::isnan(prob[i * n + j]);
+        if (!all_nan) f.report("softmaxCrossEntropy: a NaN logit in row %zu did not make its loss and probabilities NaN (isa=%s %s)", i, isa_name(isa), dtype_name<T>());
+        continue;
+      }
+      long double mx = -1e30L, sum = 0;
+      for (size_t j = 0; j < n; ++j) mx = std::max<long double>(mx, logits[i * n + j]);
+      for (size_t j = 0; j < n; ++j) sum += std::exp((long double)logits[i * n + j] - mx);
+      const long double want_loss = std::log(sum) + mx - logits[i * n + targets[i]];
+      const double tol = 16 * std::numeric_limits<T>::epsilon();
+      if (std::fabs(double(want_loss - loss[i])) > tol * (1 + std::fabs(double(want_loss)))) {
+        f.report("softmaxCrossEntropy %zux%zu loss at row %zu: ref=%.17g, got=%.17g (isa=%s %s)", m, n, i,
+                 double(want_loss), double(loss[i]), isa_name(isa), dtype_name<T>());
+      }
+      for (size_t j = 0; j < n; ++j) {
+        const long double p = std::exp((long double)logits[i * n + j] - mx) / sum;
+        const double want_grad = double(g[i] * (p - (j == size_t(targets[i]) ? 1 : 0)));
+        if (std::fabs(double(p) - prob[i * n + j]) > tol || std::fabs(want_grad - grad[i * n + j]) > 2 * tol) {
+          f.report("softmaxCrossEntropy %zux%zu at (%zu,%zu): prob ref=%.17g got=%.17g, grad ref=%.17g got=%.17g (isa=%s %s)",
+                   m, n, i, j, double(p), double(prob[i * n + j]), want_grad, double(grad[i * n + j]), isa_name(isa),
+                   dtype_name<T>());
+        }
       }
     }
   }
@@ -117,9 +133,10 @@ int main() {
   for_each_isa([&](Isa isa) {
     check_linear_forward<float>(f, isa);
     check_linear_forward<double>(f, isa);
+    check_softmax_cross_entropy<float>(f, isa);
+    check_softmax_cross_entropy<double>(f, isa);
   });
   check_activation_backward(f);
-  check_softmax_cross_entropy(f);
   check_bias_grad(f);
   return f.exit_code("nn_test");
 }
