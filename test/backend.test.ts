@@ -211,3 +211,44 @@ describe.runIf(hasNative)('tensor storage alignment', () => {
     my.setBackend('native');
   });
 });
+
+// reduce() to a single value and copyStrided() of one broadcast value take short paths in
+// the TypeScript backend (the native backend uses them too); they must give the general
+// paths' bits: a sum in index order rounded to the output's precision at every step, max
+// with NaN winning, and a fill of exactly the block.
+describe('reduce to one value and broadcast copies: same bits as the general paths', () => {
+  for (const ctor of [Float32Array, Float64Array]) {
+    test(`${ctor.name}: a full reduction agrees with the same column reduced inside a 2-column tensor`, () => {
+      const n = 1001;
+      // 1 then tiny terms: in float32 each step rounds back to 1, accumulated wider they would not.
+      const col = new ctor(n).fill(3e-8);
+      col[0] = 1;
+      const pair = new ctor(2 * n);
+      for (let i = 0; i < n; i++) { pair[2 * i] = col[i]; pair[2 * i + 1] = i; }
+      for (const kind of ['sum', 'max'] as const) {
+        for (const withNaN of [false, true]) {
+          if (withNaN) { col[500] = NaN; pair[1000] = NaN; }
+          const whole = new ctor(1), columns = new ctor(2);
+          jsBackend.reduce(kind, col, [n], [0], whole);
+          jsBackend.reduce(kind, pair, [n, 2], [0], columns);
+          expect(Object.is(whole[0], columns[0])).toBe(true);
+          if (withNaN) expect(whole[0]).toBeNaN();
+          col[500] = 3e-8; pair[1000] = 3e-8;
+        }
+      }
+      const sum = new ctor(1);
+      jsBackend.reduce('sum', col, [n], [0], sum);
+      if (ctor === Float32Array) expect(sum[0]).toBe(1);
+      else expect(sum[0]).toBeCloseTo(1 + 1000 * 3e-8, 12);
+    });
+  }
+
+  test('a broadcast value fills exactly its block; other layouts still walk', () => {
+    const out = new Float32Array(10).fill(-1);
+    jsBackend.copyStrided(new Float32Array([0, 7]), 1, [0, 0], out, 2, [3, 1], [2, 3]);
+    expect(Array.from(out)).toEqual([-1, -1, 7, 7, 7, 7, 7, 7, -1, -1]);
+    const strided = new Float32Array(10).fill(-1);
+    jsBackend.copyStrided(new Float32Array([7]), 0, [0, 0], strided, 0, [4, 1], [2, 3]);
+    expect(Array.from(strided)).toEqual([7, 7, 7, -1, 7, 7, 7, -1, -1, -1]);
+  });
+});
