@@ -243,6 +243,34 @@ describe('reduce to one value and broadcast copies: same bits as the general pat
     });
   }
 
+  for (const ctor of [Float32Array, Float64Array]) {
+    test(`${ctor.name}: reductions over one run of adjacent axes give the general walk's bits`, () => {
+      // The general walk runs where the reduced axes are not adjacent: with a size-1 axis
+      // inserted between them, the same reduction takes it.
+      const [a, b, c] = [3, 37, 5];
+      const x = randomArray(ctor, a * b * c, 77);
+      for (let i = 0; i < x.length; i += 17) x[i] *= 1e6;  // magnitudes that make rounding matter
+      x[40] = NaN;
+      const cases: [number[], number[], number[], number[]][] = [
+        // [axes on [a,b,c], shape the walk sees, its axes, output shape]
+        [[1], [1, a, b, c], [0, 2], [a, c]],
+        [[0], [a, b, 1, c], [0, 2], [b, c]],
+        [[0, 1], [a, 1, b, c], [0, 2], [1, c]],
+        [[1, 2], [a, b, 1, c], [1, 3], [a, 1]],
+        [[0, 1, 2], [a, 1, b, c], [0, 2, 3], [1]],
+      ];
+      for (const kind of ['sum', 'max'] as const) {
+        for (const [axes, walkShape, walkAxes, outShape] of cases) {
+          const size = outShape.reduce((p, d) => p * d, 1);
+          const fast = new ctor(size), walked = new ctor(size);
+          jsBackend.reduce(kind, x, [a, b, c], axes, fast);
+          jsBackend.reduce(kind, x, walkShape, walkAxes, walked);
+          for (let i = 0; i < size; i++) expect(Object.is(fast[i], walked[i]), `${kind} over [${axes}] at ${i}`).toBe(true);
+        }
+      }
+    });
+  }
+
   test('a broadcast value fills exactly its block; other layouts still walk', () => {
     const out = new Float32Array(10).fill(-1);
     jsBackend.copyStrided(new Float32Array([0, 7]), 1, [0, 0], out, 2, [3, 1], [2, 3]);

@@ -278,26 +278,54 @@ function sameStrides(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-// Every element into out[0] in index order, each step rounded to out's precision: what the
-// general walk below does for a full reduction (the mean of a loss), without its ~10 ns
-// per element of closure calls.
-function reduceAll(kind: ReduceKind, x: Storage, out: Storage): void {
-  let acc = kind === 'sum' ? 0 : -Infinity;
-  if (kind === 'sum') {
-    if (out instanceof Float32Array) for (let i = 0; i < x.length; i++) acc = Math.fround(acc + x[i]);
-    else for (let i = 0; i < x.length; i++) acc += x[i];
-  } else {
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (v > acc || v !== v) acc = v;
+// x viewed as [outer, run, inner] with the reduced axes as the middle run: out[o, i] takes
+// x[o, r, i] for r = 0, 1, ... in turn, rounded to out's precision at every step (the order
+// and rounding of the general walk below, so the same bits), without the walk's closure
+// call per element (~10 ns each: 2.1 us for the mean of a 128-sample loss).
+function reduceRun(kind: ReduceKind, x: Storage, outer: number, run: number, inner: number, out: Storage): void {
+  const f32 = out instanceof Float32Array, sum = kind === 'sum', init = sum ? 0 : -Infinity;
+  for (let o = 0; o < outer; o++) {
+    const xo = o * run * inner, oo = o * inner;
+    if (inner === 1) {
+      let acc = init;
+      if (sum && f32) for (let r = 0; r < run; r++) acc = Math.fround(acc + x[xo + r]);
+      else if (sum) for (let r = 0; r < run; r++) acc += x[xo + r];
+      else {
+        for (let r = 0; r < run; r++) {
+          const v = x[xo + r];
+          if (v > acc || v !== v) acc = v;
+        }
+      }
+      out[oo] = acc;
+      continue;
+    }
+    out.fill(init, oo, oo + inner);
+    for (let r = 0; r < run; r++) {
+      const xr = xo + r * inner;
+      if (sum) for (let i = 0; i < inner; i++) out[oo + i] += x[xr + i];
+      else {
+        for (let i = 0; i < inner; i++) {
+          const v = x[xr + i];
+          if (v > out[oo + i] || v !== v) out[oo + i] = v;
+        }
+      }
     }
   }
-  out[0] = acc;
+}
+
+/** The reduced axes as [first, last] when they are one run of adjacent axes, else null. */
+function axisRun(axes: readonly number[]): [number, number] | null {
+  if (axes.length === 0) return null;
+  const sorted = [...axes].sort((a, b) => a - b);
+  for (let k = 1; k < sorted.length; k++) if (sorted[k] !== sorted[0] + k) return null;
+  return [sorted[0], sorted[sorted.length - 1]];
 }
 
 function reduceRef(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void {
-  if (out.length === 1) {
-    reduceAll(kind, x, out);
+  const span = axisRun(axes);
+  if (span) {
+    const [first, last] = span;
+    reduceRun(kind, x, prod(shape, 0, first), prod(shape, first, last + 1), prod(shape, last + 1, shape.length), out);
     return;
   }
   const init = kind === 'sum' ? 0 : -Infinity;
