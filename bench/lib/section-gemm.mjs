@@ -56,18 +56,16 @@ export async function gemmSection(o, ctx) {
       ['peak for the target: max(2-thread, 2 x 1-core)', fmt(out.peakTarget)],
       ['myelin / that peak (the target)', out.efficiency ? `${(100 * out.efficiency).toFixed(1)} %` : '-'],
       ['myelin / (2 x 1-core peak)', out.gemm1024t2 && peak1 ? `${((100 * out.gemm1024t2) / (2 * peak1)).toFixed(1)} %` : '-']]);
-  if (out.worst.length) {
-    printTable('GEMM: worst ratio myelin / OpenBLAS per thread count (target: >= 1.0 at every shape)',
-      ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],
-      out.worst.map((w) => [w.threads, w.label, fmt(w.ours), fmt(w.theirs), w.ratio.toFixed(2), `${w.passing}/${w.count}`]));
-  }
-  if (out.worstF64.length) {
-    printTable('fp64 GEMM (not a target): worst ratio myelin / OpenBLAS per thread count',
-      ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],
-      out.worstF64.map((w) => [w.threads, w.label, fmt(w.ours), fmt(w.theirs), w.ratio.toFixed(2), `${w.passing}/${w.count}`]));
-  }
+  printWorst('GEMM: worst ratio myelin / OpenBLAS per thread count (target: >= 1.0 at every shape)', out.worst);
+  printWorst('fp64 GEMM (not a target): worst ratio myelin / OpenBLAS per thread count', out.worstF64);
   for (const n of out.notes) console.log(`  note: ${n}`);
   return out;
+}
+
+function printWorst(title, worst) {
+  if (!worst.length) return;
+  printTable(title, ['threads', 'worst shape', 'myelin', 'OpenBLAS', 'ratio', 'shapes >= 1.0'],
+    worst.map((w) => [w.threads, w.label, fmt(w.ours), fmt(w.theirs), w.ratio.toFixed(2), `${w.passing}/${w.count}`]));
 }
 
 /** Per thread count: the shape of `dtype` with the lowest myelin/OpenBLAS ratio and how many pass. */

@@ -102,18 +102,21 @@ __attribute__((target("avx2"))) void transpose_blocks_6x4(const double* src, siz
   }
 }
 
-// Full 6-row panels in 6x8 (float) or 6x4 (double) blocks; returns the depth done (0: not
-// such a panel).
-size_t transpose_panel6(const float* src, size_t rs, size_t valid, size_t depth, size_t width, float* dst) {
-  if (width != 6 || valid != 6 || gemm_dispatch().isa == Isa::scalar) return 0;
-  const size_t p_end = depth / 8 * 8;
+void transpose_blocks_6(const float* src, size_t rs, size_t p_end, float* dst) {
   transpose_blocks_6x8(src, rs, p_end, dst);
-  return p_end;
 }
-size_t transpose_panel6(const double* src, size_t rs, size_t valid, size_t depth, size_t width, double* dst) {
-  if (width != 6 || valid != 6 || gemm_dispatch().isa == Isa::scalar) return 0;
-  const size_t p_end = depth / 4 * 4;
+void transpose_blocks_6(const double* src, size_t rs, size_t p_end, double* dst) {
   transpose_blocks_6x4(src, rs, p_end, dst);
+}
+
+// Full 6-row panels in 6x8 (float) or 6x4 (double) blocks, one AVX2 register of depth
+// steps each; returns the depth done (0: not such a panel).
+template <typename T>
+size_t transpose_panel6(const T* src, size_t rs, size_t valid, size_t depth, size_t width, T* dst) {
+  if (width != 6 || valid != 6 || gemm_dispatch().isa == Isa::scalar) return 0;
+  constexpr size_t kBlock = 32 / sizeof(T);
+  const size_t p_end = depth / kBlock * kBlock;
+  transpose_blocks_6(src, rs, p_end, dst);
   return p_end;
 }
 

@@ -221,7 +221,7 @@ export const jsBackend: Backend = {
   copyStrided(x, xOffset, xStrides, out, outOffset, outStrides, shape) {
     // One value broadcast into a contiguous block (a scalar loss gradient expanded to the
     // batch): a fill, where the general walk costs ~10 ns per element.
-    if (xStrides.every((st) => st === 0) && sameStrides(outStrides, stridesOf(shape))) {
+    if (isScalarRead(xStrides) && isContiguous(outStrides, shape)) {
       const total = prod(shape, 0, shape.length);
       if (total > 0) out.fill(x[xOffset], outOffset, outOffset + total);
       return;
@@ -272,10 +272,6 @@ function prod(shape: readonly number[], from: number, to: number): number {
   let p = 1;
   for (let i = from; i < to; i++) p *= shape[i];
   return p;
-}
-
-function sameStrides(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 // x viewed as [outer, run, inner] with the reduced axes as the middle run: out[o, i] takes
