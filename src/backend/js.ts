@@ -32,7 +32,9 @@ const binaryFns: Record<BinaryKind, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  // IEEE 754's pow (C's, PyTorch's) where Math.pow differs: 1 to any power, and -1 to
+  // +-Infinity, are 1 (Math.pow gives NaN).
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
   maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
   minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
   eq: (a, b) => (a === b ? 1 : 0),

@@ -90,6 +90,14 @@ describeBackends('elementwise ops', () => {
     expectClose(my.where(my.tensor([0, 1]), 5, my.tensor([[7], [8]])), [[7, 5], [8, 5]]);
   });
 
+  it('pow follows IEEE 754 (and PyTorch) where Math.pow does not: 1 ** NaN, 1 ** Inf, (-1) ** Inf are 1', () => {
+    // 64 pairs, so the native backend runs its kernel rather than the small-size path.
+    const base = [1, 1, 1, -1, -1, 2, NaN, 0], exponent = [NaN, Infinity, -Infinity, Infinity, -Infinity, NaN, 0, 0];
+    const a = my.tensor(Array.from({ length: 64 }, (_, i) => base[i % 8]));
+    const b = my.tensor(Array.from({ length: 64 }, (_, i) => exponent[i % 8]));
+    expect(Array.from(a.pow(b).data)).toEqual(Array.from({ length: 64 }, (_, i) => [1, 1, 1, 1, 1, NaN, 1, 1][i % 8]));
+  });
+
   it('pow gradient by the exponent is 0 at base 0, as in PyTorch', () => {
     const a = my.tensor([0, 2], { dtype: 'float64' });
     const b = my.tensor([2, 3], { dtype: 'float64', requiresGrad: true });
