@@ -8,6 +8,7 @@
       "sources": [
         "native/addon/args.cc",
         "native/addon/data_binding.cc",
+        "native/addon/elementwise_binding.cc",
         "native/addon/gemm_binding.cc",
         "native/addon/module.cc",
         "native/addon/nn_binding.cc",
@@ -17,6 +18,7 @@
         "native/kernels/activation_avx2.cc",
         "native/kernels/activation_avx512.cc",
         "native/kernels/cpu_features.cc",
+        "native/kernels/elementwise.cc",
         "native/kernels/gather_rows.cc",
         "native/kernels/gemm_dispatch.cc",
         "native/kernels/gemm_driver.cc",

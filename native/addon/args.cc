@@ -129,6 +129,27 @@ std::vector<FloatArray> Args::float_array_list(size_t index, const char* name) c
   return out;
 }
 
+size_t Args::size_list(size_t index, const char* name, size_t* out, size_t max) const {
+  const Napi::Value v = info_[index];
+  if (!v.IsArray()) fail_type(std::string(name) + " must be an Array of non-negative integers, got " + describe(v));
+  const Napi::Array list = v.As<Napi::Array>();
+  const uint32_t length = list.Length();
+  if (length > max) {
+    fail_range(std::string(name) + " has " + std::to_string(length) + " entries, more than the " +
+               std::to_string(max) + " supported");
+  }
+  for (uint32_t i = 0; i < length; ++i) {
+    const Napi::Value e = list.Get(i);
+    const double x = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : -1;
+    if (!std::isfinite(x) || x != std::floor(x) || x < 0 || x > kMaxSize) {
+      fail_range(std::string(name) + "[" + std::to_string(i) + "] must be a non-negative integer of at most 2^32, got " +
+                 describe(e));
+    }
+    out[i] = static_cast<size_t>(x);
+  }
+  return length;
+}
+
 FloatArray Args::float_array_or_null(size_t index, const char* name) const {
   if (info_[index].IsNull()) return FloatArray{};
   return float_array(index, name);

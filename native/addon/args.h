@@ -47,6 +47,10 @@ class Args {
   // An Int32Array: its data (byteOffset applied) and element count.
   const int32_t* int32_array(size_t index, const char* name, size_t* length) const;
   bool is_number(size_t index) const { return info_[index].IsNumber(); }
+  bool is_null(size_t index) const { return info_[index].IsNull(); }
+  // A JavaScript Array of at most `max` non-negative integers (a shape or strides), each
+  // checked as size() checks one, copied into out; returns its length.
+  size_t size_list(size_t index, const char* name, size_t* out, size_t max) const;
   std::string string(size_t index, const char* name) const;
   // A string argument copied into buf (NUL-terminated) without allocating; false when it
   // does not fit (then the caller can report it with string()). Throws unless a string.

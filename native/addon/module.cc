@@ -47,6 +47,11 @@
 //                                 activation: Activation, actParam: number, out: FloatArray,
 //                                 m: number, n: number, k: number): void;
 //
+//   /** out = act(x) over out.length elements (x at least as long), the epilogue's
+//    *  functions; denormal results flush to zero as they do there. */
+//   export function activationForward(activation: Activation, actParam: number,
+//                                     x: FloatArray, out: FloatArray): void;
+//
 //   /** out = dy * act'(.) over dy.length elements: from the saved output y for identity,
 //    *  relu, leakyRelu (slope > 0), elu (alpha > 0), sigmoid, tanh (x may be null); from
 //    *  x for gelu, silu and leakyRelu/elu with a non-positive parameter (y may be null). */
@@ -77,6 +82,25 @@
 //   /** Starts fetching those rows into the CPU caches (a hint for the next takeRows); the
 //    *  same index checks. */
 //   export function prefetchRows(src: FloatArray, rowSize: number, indices: Int32Array): void;
+//
+//   --- general elementwise kernels (elementwise_binding.cc; the TypeScript backend's
+//   --- unary, binary, reduce and copyStrided, which they match: see elementwise.h) ---
+//   /** Shapes and strides: Arrays of at most 16 non-negative integers; every strided
+//    *  operand must stay inside its array, or the call throws before any work. */
+//   export function unary(kind: UnaryKind, x: FloatArray, out: FloatArray): void;
+//   /** out (contiguous over shape) = kind(a, b); a null stride list reads contiguously,
+//    *  a stride of 0 broadcasts. */
+//   export function binary(kind: BinaryKind, a: FloatArray, aStrides: number[] | null,
+//                          b: FloatArray, bStrides: number[] | null, out: FloatArray,
+//                          shape: number[]): void;
+//   /** x viewed as [outer, run, inner]: out[o, i] = sum or max over r of x[o, r, i]. */
+//   export function reduce(kind: 'sum' | 'max', x: FloatArray, outer: number, run: number,
+//                          inner: number, out: FloatArray): void;
+//   /** out[outOffset + i.outStrides] = x[xOffset + i.xStrides] over shape; no dim of size
+//    *  > 1 may have an out stride of 0. */
+//   export function copyStrided(x: FloatArray, xOffset: number, xStrides: number[],
+//                               out: FloatArray, outOffset: number, outStrides: number[],
+//                               shape: number[]): void;
 #include <napi.h>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -137,6 +161,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   myelin_addon::register_nn(env, exports);
   myelin_addon::register_data(env, exports);
   myelin_addon::register_optim(env, exports);
+  myelin_addon::register_elementwise(env, exports);
   return exports;
 }
 

@@ -5,6 +5,7 @@
 #include "activation.h"
 #include "args.h"
 #include "bindings.h"
+#include "elementwise.h"
 #include "fp_mode.h"
 #include "gemm.h"
 #include "loss_kernels.h"
@@ -90,6 +91,23 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
     myelin::activation_backward<double>(act, param, dy.as<double>(),
                                         from_y ? y.as<double>() : nullptr, x.as<double>(),
                                         out.as<double>(), count);
+  }
+  return info.Env().Undefined();
+}
+
+// out = act(x) elementwise (a module's activation outside a fused Linear).
+Napi::Value ActivationForward(const Napi::CallbackInfo& info) {
+  const Args args(info, "activationForward");
+  args.expect_count(4, "activation, actParam, x, out");
+  const myelin::Activation act = activation_arg(args, 0);
+  const double param = args.number(1, "actParam");
+  const FloatArray x = args.float_array(2, "x"), out = args.float_array(3, "out");
+  expect_same_dtype(args, {{"x", x}, {"out", out}});
+  expect_length(args, x, "x", out.length, [&] { return "out of " + std::to_string(out.length) + " elements"; });
+  if (x.dtype == Dtype::float32) {
+    myelin::activation_forward<float>(act, static_cast<float>(param), x.as<float>(), out.as<float>(), out.length);
+  } else {
+    myelin::activation_forward<double>(act, param, x.as<double>(), out.as<double>(), out.length);
   }
   return info.Env().Undefined();
 }
@@ -183,6 +201,7 @@ Napi::Value SoftmaxCrossEntropyBackward(const Napi::CallbackInfo& info) {
 
 void register_nn(Napi::Env env, Napi::Object exports) {
   exports.Set("linearForward", Napi::Function::New(env, LinearForward, "linearForward"));
+  exports.Set("activationForward", Napi::Function::New(env, ActivationForward, "activationForward"));
   exports.Set("activationBackward", Napi::Function::New(env, ActivationBackward, "activationBackward"));
   exports.Set("biasGrad", Napi::Function::New(env, BiasGrad, "biasGrad"));
   exports.Set("softmaxCrossEntropy", Napi::Function::New(env, SoftmaxCrossEntropy, "softmaxCrossEntropy"));

@@ -27,9 +27,23 @@ class ScopedFlushDenormals {
  private:
   unsigned saved_;
 };
+
+// The opposite, for kernels that must keep denormals as JavaScript does (the general
+// elementwise ops): FTZ/DAZ off for the scope, on any thread, then the old MXCSR back.
+class ScopedKeepDenormals {
+ public:
+  ScopedKeepDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ & ~kMxcsrFtzDaz); }
+  ~ScopedKeepDenormals() { _mm_setcsr(saved_); }
+  ScopedKeepDenormals(const ScopedKeepDenormals&) = delete;
+  ScopedKeepDenormals& operator=(const ScopedKeepDenormals&) = delete;
+
+ private:
+  unsigned saved_;
+};
 #else
 inline void enable_flush_denormals() {}
 class ScopedFlushDenormals {};
+class ScopedKeepDenormals {};
 #endif
 
 }  // namespace myelin

@@ -319,11 +319,21 @@ function axisRun(axes: readonly number[]): [number, number] | null {
   return [sorted[0], sorted[sorted.length - 1]];
 }
 
-function reduceRef(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void {
+/**
+ * x of `shape` viewed as [outer, run, inner] with the reduced axes as the middle run, when
+ * they are one run of adjacent axes; else null.
+ */
+export function reductionView(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
   const span = axisRun(axes);
-  if (span) {
-    const [first, last] = span;
-    reduceRun(kind, x, prod(shape, 0, first), prod(shape, first, last + 1), prod(shape, last + 1, shape.length), out);
+  if (!span) return null;
+  const [first, last] = span;
+  return [prod(shape, 0, first), prod(shape, first, last + 1), prod(shape, last + 1, shape.length)];
+}
+
+function reduceRef(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void {
+  const view = reductionView(shape, axes);
+  if (view) {
+    reduceRun(kind, x, view[0], view[1], view[2], out);
     return;
   }
   const init = kind === 'sum' ? 0 : -Infinity;
