@@ -65,7 +65,26 @@ function inferOne() {
 const x = my.rand([4]), y = my.rand([4]);
 const xg = my.rand([4], { requiresGrad: true }), yg = my.rand([4], { requiresGrad: true });
 const A = my.rand([64, 64]), B = my.rand([64, 64]);
+// A 128x512 float32 activation (the larger MLP's first hidden layer at batch 128) through
+// the ops a hand-written model uses outside Linear: broadcasting arithmetic, activations,
+// reductions, a transpose, a softmax, a select.
+const X = my.randn([128, 512]), Y = my.randn([128, 512]), ROW = my.randn([512]);
+const F = my.nn.functional;
+const ELEMENTWISE = [
+  ['ewAddRow', '128x512 x.add(row [512])', () => X.add(ROW)],
+  ['ewMul', '128x512 x.mul(y)', () => X.mul(Y)],
+  ['ewExp', '128x512 x.exp()', () => X.exp()],
+  ['ewTanh', '128x512 x.tanh()', () => X.tanh()],
+  ['ewGelu', '128x512 gelu(x)', () => F.gelu(X)],
+  ['ewSum1', '128x512 x.sum(1)', () => X.sum(1)],
+  ['ewMax1', '128x512 x.max(1)', () => X.max(1)],
+  ['ewTranspose', '128x512 x.transpose(0, 1), materialised', () => X.transpose(0, 1)],
+  ['ewSoftmax', '128x512 softmax(x, dim 1)', () => F.softmax(X, { dim: 1 })],
+  ['ewWhere', '128x512 where(x > 0, x, y)', () => my.where(X.gt(0), X, Y)],
+];
+
 const ours = {
+  ...Object.fromEntries(ELEMENTWISE.map(([key, , fn]) => [key, perOpUs(fn, 500)])),
   add4: perOpUs(() => x.add(y), 200000),
   add4Grad: perOpUs(() => xg.add(yg), 100000),
   matmul64: perOpUs(() => A.matmul(B), 2000),
@@ -101,7 +120,21 @@ X1 = torch.rand(1, 784)
 def infer_one():
     with torch.no_grad():
         return big(X1)
-print(json.dumps(dict(torch=torch.__version__, add4=per_op_us(lambda: x + y, 200000), add4Grad=per_op_us(lambda: xg + yg, 100000),
+# The 128x512 rows: PyTorch's better of 1 and 2 threads (it splits elementwise loops over
+# 32k elements), as the MLP section takes its better thread count.
+Xe, Ye, ROW = torch.randn(128, 512), torch.randn(128, 512), torch.randn(512)
+F = torch.nn.functional
+elementwise = dict(ewAddRow=lambda: Xe + ROW, ewMul=lambda: Xe * Ye, ewExp=lambda: Xe.exp(), ewTanh=lambda: Xe.tanh(),
+    ewGelu=lambda: F.gelu(Xe), ewSum1=lambda: Xe.sum(1), ewMax1=lambda: Xe.amax(1), ewTranspose=lambda: Xe.t().contiguous(),
+    ewSoftmax=lambda: torch.softmax(Xe, 1), ewWhere=lambda: torch.where(Xe > 0, Xe, Ye))
+best = {}
+for threads in (1, 2):
+    torch.set_num_threads(threads)
+    for key, fn in elementwise.items():
+        r = per_op_us(fn, 500)
+        if key not in best or r[0] < best[key][0]: best[key] = r
+torch.set_num_threads(1)
+print(json.dumps(dict(torch=torch.__version__, **best, add4=per_op_us(lambda: x + y, 200000), add4Grad=per_op_us(lambda: xg + yg, 100000),
     matmul64=per_op_us(lambda: A @ B, 2000), mlp32=per_op_us(step, 200), infer1=per_op_us(infer_one, 2000))))
 `;
 
@@ -116,8 +149,9 @@ if (sink === 42) console.log(sink); // reads the sink
 const fmt = ([med, lo, hi]) => `${med.toFixed(2).padStart(9)} us (${lo.toFixed(2)}-${hi.toFixed(2)})`;
 const b = my.backend();
 console.log(`myelin ${b.name}/${b.isa} (${b.threads} threads), Node ${process.versions.node}` +
-  (theirs ? `; PyTorch ${theirs.torch} (1 thread)` : ''));
+  (theirs ? `; PyTorch ${theirs.torch} (1 thread; the 128x512 rows its better of 1 and 2)` : ''));
 const rows = [
+  ...ELEMENTWISE.map(([key, label]) => [key, label]),
   ['add4', 'x.add(y), 4 elements'],
   ['add4Grad', 'x.add(y), 4 elements, requiresGrad'],
   ['matmul64', '64x64 matmul'],

@@ -1,5 +1,5 @@
-// The addon's general elementwise kernels (unary, binary with broadcasting, reduce,
-// copyStrided, activationForward) against the TypeScript backend they must match: bit for
+// The addon's general elementwise kernels (unary, binary and where with broadcasting,
+// reduce, copyStrided, activationForward) against the TypeScript backend they must match: bit for
 // bit where elementwise.h says so, within a few ulp for the transcendental ones. Sizes run
 // from one vector to past the thread pool's split (2 x 32768 elements), so every path of
 // the strided walk, each ISA's loops (CI runs the suite once per MYELIN_ISA) and the pool
@@ -137,6 +137,22 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
       }
     });
 
+    test(`${ctor.name}: where selects with broadcasting, NaN and denormal conditions counting as true`, () => {
+      const cases: [number[], number[], number[]][] = [
+        [[70001], [70001], [70001]], [[128, 512], [128, 512], [512]], [[128, 1], [512], [128, 512]], [[3, 1, 5], [1, 4, 5], [1]],
+      ];
+      for (const [sc, sa, sb] of cases) {
+        const shape = broadcastShapes('where', broadcastShapes('where', sc, sa), sb);
+        const c = values(ctor, size(sc), 17 + size(sc)).map((v) => (v > 1 ? 0 : v));  // many zeros, NaN and denormals kept
+        const a = values(ctor, size(sa), 19), b = values(ctor, size(sb), 23);
+        const want = new ctor(size(shape)), got = new ctor(size(shape));
+        const st = [broadcastStrides(sc, shape), broadcastStrides(sa, shape), broadcastStrides(sb, shape)];
+        jsBackend.where(c, st[0], a, st[1], b, st[2], want, shape);
+        addon.where!(c, st[0], a, st[1], b, st[2], got, shape);
+        expectSameBits(got, want, `where [${sc}] [${sa}] [${sb}] ${ctor.name}`);
+      }
+    });
+
     test(`${ctor.name}: reductions over adjacent axes: the backend's bits across rows, close along them`, () => {
       const shapes: [number, number, number][] = [[1, 70001, 1], [300, 700, 1], [5, 1, 3], [1, 300, 700],
         [40, 33, 70], [2, 0, 3], [3, 17, 1], [1, 1, 1]];
@@ -235,6 +251,8 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
     expect(() => addon.copyStrided!(a, 1, [3, 1], out, 0, [3, 1], [2, 3])).toThrow(/copyStrided: x with offset 1 .* reaches element 6/);
     expect(() => addon.copyStrided!(a, 0, [3, 1], out, 0, [0, 1], [2, 3])).toThrow(/copyStrided: outStrides \[0,1\] write dim 0 of shape \[2,3\] to one element/);
     expect(() => addon.activationForward!('swish' as FusedActivation, 0, a, out)).toThrow(/activationForward: unknown activation 'swish'/);
+    expect(() => addon.where!(a, [3, 1], a, [3, 1], b, [1, 1], out, [2, 3])).toThrow(/where: b with offset 0 and strides \[1,1\] over shape \[2,3\] reaches element 3/);
+    expect(() => addon.where!(new Float64Array(6), [3, 1], a, [3, 1], a, [3, 1], out, [2, 3])).toThrow(/where: .*Float64Array/);
     // Empty shapes are fine, whatever the strides.
     addon.binary!('add', a, [5, 1], b, [0, 1], out, [0, 3]);
     addon.copyStrided!(new Float32Array(0), 9, [1], out, 9, [1], [0]);

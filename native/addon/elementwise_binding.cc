@@ -1,5 +1,5 @@
-// General elementwise kernels: unary, binary (broadcasting through strides), reduce,
-// copyStrided. Contracts are in module.cc; the kernels in native/kernels/elementwise.h.
+// General elementwise kernels: unary, binary and where (broadcasting through strides),
+// reduce, copyStrided. Contracts are in module.cc; the kernels in native/kernels/elementwise.h.
 //
 // Every strided operand is checked against its array's length before a kernel runs: the
 // furthest element its shape and strides reach must lie inside it.
@@ -104,6 +104,26 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Where(const Napi::CallbackInfo& info) {
+  const Args args(info, "where");
+  args.expect_count(8, "cond, condStrides, a, aStrides, b, bStrides, out, shape");
+  const FloatArray c = args.float_array(0, "cond"), a = args.float_array(2, "a"), b = args.float_array(4, "b");
+  const FloatArray out = args.float_array(6, "out");
+  expect_same_dtype(args, {{"cond", c}, {"a", a}, {"b", b}, {"out", out}});
+  size_t shape[kMaxDims], sc[kMaxDims], sa[kMaxDims], sb[kMaxDims], total = 0;
+  const size_t nd = shape_arg(args, 7, shape, &total);
+  strides_arg(args, 1, "cond", c, 0, shape, nd, total, sc);
+  strides_arg(args, 3, "a", a, 0, shape, nd, total, sa);
+  strides_arg(args, 5, "b", b, 0, shape, nd, total, sb);
+  expect_length(args, out, "out", total, [&] { return "shape " + list_string(shape, nd); });
+  if (a.dtype == Dtype::float32) {
+    myelin::where(c.as<float>(), sc, a.as<float>(), sa, b.as<float>(), sb, out.as<float>(), shape, nd);
+  } else {
+    myelin::where(c.as<double>(), sc, a.as<double>(), sa, b.as<double>(), sb, out.as<double>(), shape, nd);
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const Args args(info, "reduce");
   args.expect_count(6, "kind, x, outer, run, inner, out");
@@ -158,6 +178,7 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
 void register_elementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("where", Napi::Function::New(env, Where, "where"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("copyStrided", Napi::Function::New(env, CopyStrided, "copyStrided"));
 }

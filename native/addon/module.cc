@@ -84,7 +84,7 @@
 //   export function prefetchRows(src: FloatArray, rowSize: number, indices: Int32Array): void;
 //
 //   --- general elementwise kernels (elementwise_binding.cc; the TypeScript backend's
-//   --- unary, binary, reduce and copyStrided, which they match: see elementwise.h) ---
+//   --- unary, binary, where, reduce and copyStrided, which they match: elementwise.h) ---
 //   /** Shapes and strides: Arrays of at most 16 non-negative integers; every strided
 //    *  operand must stay inside its array, or the call throws before any work. */
 //   export function unary(kind: UnaryKind, x: FloatArray, out: FloatArray): void;
@@ -93,6 +93,10 @@
 //   export function binary(kind: BinaryKind, a: FloatArray, aStrides: number[] | null,
 //                          b: FloatArray, bStrides: number[] | null, out: FloatArray,
 //                          shape: number[]): void;
+//   /** out (contiguous over shape) = cond != 0 ? a : b (NaN counts as true); all one dtype. */
+//   export function where(cond: FloatArray, condStrides: number[], a: FloatArray,
+//                         aStrides: number[], b: FloatArray, bStrides: number[],
+//                         out: FloatArray, shape: number[]): void;
 //   /** x viewed as [outer, run, inner]: out[o, i] = sum or max over r of x[o, r, i]. */
 //   export function reduce(kind: 'sum' | 'max', x: FloatArray, outer: number, run: number,
 //                          inner: number, out: FloatArray): void;

@@ -126,6 +126,22 @@ MYELIN_INLINE void binary_body(BinaryOp op, const T* a, size_t sa, const T* b, s
   }
 }
 
+template <typename T>
+MYELIN_INLINE void where_body(const T* c, size_t sc, const T* a, size_t sa, const T* b, size_t sb, T* out, size_t n) {
+  // c != 0 is true for NaN, as JavaScript's c !== 0.
+  if (sc == 1 && sa == 1 && sb == 1) {
+    for (size_t i = 0; i < n; ++i) out[i] = c[i] != T(0) ? a[i] : b[i];
+  } else if (sc == 1 && sa == 1 && sb == 0) {
+    const T s = *b;
+    for (size_t i = 0; i < n; ++i) out[i] = c[i] != T(0) ? a[i] : s;
+  } else if (sc == 1 && sa == 0 && sb == 1) {
+    const T s = *a;
+    for (size_t i = 0; i < n; ++i) out[i] = c[i] != T(0) ? s : b[i];
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = c[i * sc] != T(0) ? a[i * sa] : b[i * sb];
+  }
+}
+
 // Max as the TypeScript backend takes it: a NaN wins and stays.
 template <typename T>
 MYELIN_INLINE T max_step(T acc, T v) { return v > acc || v != v ? v : acc; }
@@ -211,6 +227,26 @@ MYELIN_INLINE void copy_body(const T* x, size_t sx, T* out, size_t so, size_t n)
   }
 }
 
+// out[i*ob + j] = x[i + j*xa] for i < m, j < len: a transpose, x read down its columns. A
+// panel of P rows reads one cache line of x per column and writes P rows of out as P
+// streams; the plain loop over out's rows read x lines 2 KiB apart at 512 columns, which
+// fall in two L1 sets, and missed on nearly every read.
+template <typename T>
+void transpose_panel(const T* x, size_t xa, T* out, size_t ob, size_t m, size_t len) {
+  constexpr size_t P = 64 / sizeof(T);
+  if (m == P) {
+    for (size_t j = 0; j < len; ++j) {
+      const T* xj = x + j * xa;
+      T* oj = out + j;
+      for (size_t i = 0; i < P; ++i) oj[i * ob] = xj[i];
+    }
+    return;
+  }
+  for (size_t j = 0; j < len; ++j) {
+    for (size_t i = 0; i < m; ++i) out[i * ob + j] = x[i + j * xa];
+  }
+}
+
 // ---------------------------------------------------------------- per-ISA copies
 
 template <typename T>
@@ -220,6 +256,7 @@ struct Loops {
   void (*reduce_rows)(ReduceOp, const T*, size_t, size_t, T*);
   void (*reduce_cols)(ReduceOp, const T*, size_t, size_t, size_t, T*);
   void (*copy)(const T*, size_t, T*, size_t, size_t);
+  void (*where)(const T*, size_t, const T*, size_t, const T*, size_t, T*, size_t);
 };
 
 #define MYELIN_ELEMENTWISE_LOOPS(SUFFIX, ATTR)                                                             \
@@ -244,9 +281,14 @@ struct Loops {
     copy_body(x, sx, out, so, n);                                                                          \
   }                                                                                                        \
   template <typename T>                                                                                    \
+  ATTR void where_##SUFFIX(const T* c, size_t sc, const T* a, size_t sa, const T* b, size_t sb, T* out,    \
+                           size_t n) {                                                                     \
+    where_body(c, sc, a, sa, b, sb, out, n);                                                               \
+  }                                                                                                        \
+  template <typename T>                                                                                    \
   Loops<T> loops_##SUFFIX() {                                                                              \
     return {unary_##SUFFIX<T>, binary_##SUFFIX<T>, reduce_rows_##SUFFIX<T>, reduce_cols_##SUFFIX<T>,       \
-            copy_##SUFFIX<T>};                                                                             \
+            copy_##SUFFIX<T>, where_##SUFFIX<T>};                                                          \
   }
 
 MYELIN_ELEMENTWISE_LOOPS(baseline, )
@@ -396,6 +438,25 @@ void binary(BinaryOp op, const T* a, const size_t* a_strides, const T* b, const 
 }
 
 template <typename T>
+void where(const T* cond, const size_t* cond_strides, const T* a, const size_t* a_strides, const T* b,
+           const size_t* b_strides, T* out, const size_t* shape, size_t ndim) {
+  const size_t* strides[3] = {cond_strides, a_strides, b_strides};
+  const Walk<3> w = collapse<3>(shape, ndim, strides);
+  if (w.total == 0) return;
+  const auto loop = loops<T>().where;
+  parallel_split(w.total, kCheapMinChunk, [&](size_t begin, size_t end) {
+    const ScopedKeepDenormals ieee;  // a denormal condition is true
+    const size_t last = w.nd - 1;
+    size_t pos = begin;
+    walk_range(w, begin, end, [&](const size_t* off, size_t n) {
+      loop(cond + off[0], w.strides[0][last], a + off[1], w.strides[1][last], b + off[2], w.strides[2][last],
+           out + pos, n);
+      pos += n;
+    });
+  });
+}
+
+template <typename T>
 void reduce(ReduceOp op, const T* x, size_t outer, size_t run, size_t inner, T* out) {
   const size_t outputs = outer * inner;
   if (outputs == 0) return;
@@ -426,9 +487,28 @@ void copy_strided(const T* x, const size_t* x_strides, T* out, const size_t* out
   const size_t* strides[2] = {x_strides, out_strides};
   const Walk<2> w = collapse<2>(shape, ndim, strides);
   if (w.total == 0) return;
+  const size_t last = w.nd - 1;
+  if (w.nd >= 2 && w.strides[1][last] == 1 && w.strides[0][last] > 1 && w.strides[0][last - 1] == 1) {
+    // The last two dims transposed (x contiguous along the other one): panels of P rows.
+    constexpr size_t P = 64 / sizeof(T);
+    const size_t m = w.shape[last - 1], len = w.shape[last], xa = w.strides[0][last], ob = w.strides[1][last - 1];
+    const size_t panels = (m + P - 1) / P, blocks = w.total / (m * len);
+    parallel_split(blocks * panels, std::max<size_t>(1, kCheapMinChunk / (P * len)), [&](size_t begin, size_t end) {
+      for (size_t u = begin; u < end; ++u) {
+        size_t block = u / panels, xo = 0, oo = 0;
+        for (size_t d = last - 1; d-- > 0;) {
+          const size_t i = block % w.shape[d];
+          block /= w.shape[d];
+          xo += i * w.strides[0][d], oo += i * w.strides[1][d];
+        }
+        const size_t i0 = (u % panels) * P;
+        transpose_panel(x + xo + i0, xa, out + oo + i0 * ob, ob, std::min(P, m - i0), len);
+      }
+    });
+    return;
+  }
   const auto loop = loops<T>().copy;
   parallel_split(w.total, kCheapMinChunk, [&](size_t begin, size_t end) {
-    const size_t last = w.nd - 1;
     walk_range(w, begin, end, [&](const size_t* off, size_t n) {
       loop(x + off[0], w.strides[0][last], out + off[1], w.strides[1][last], n);
     });
@@ -441,6 +521,8 @@ void copy_strided(const T* x, const size_t* x_strides, T* out, const size_t* out
   template void binary<T>(BinaryOp, const T*, const size_t*, const T*, const size_t*, T*, const size_t*,   \
                           size_t);                                                                         \
   template void reduce<T>(ReduceOp, const T*, size_t, size_t, size_t, T*);                                 \
+  template void where<T>(const T*, const size_t*, const T*, const size_t*, const T*, const size_t*, T*,     \
+                         const size_t*, size_t);                                                           \
   template void copy_strided<T>(const T*, const size_t*, T*, const size_t*, const size_t*, size_t);
 MYELIN_INSTANTIATE(float)
 MYELIN_INSTANTIATE(double)

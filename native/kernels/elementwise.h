@@ -48,6 +48,12 @@ template <typename T>
 void binary(BinaryOp op, const T* a, const size_t* a_strides, const T* b, const size_t* b_strides, T* out,
             const size_t* shape, size_t ndim);
 
+// out (contiguous over shape) = cond != 0 ? a : b, each read through its strides as in binary
+// (NaN in cond counts as true, as in JavaScript's cond !== 0).
+template <typename T>
+void where(const T* cond, const size_t* cond_strides, const T* a, const size_t* a_strides, const T* b,
+           const size_t* b_strides, T* out, const size_t* shape, size_t ndim);
+
 // x viewed as [outer, run, inner] (contiguous): out[o, i] = op over r of x[o, r, i].
 // Sums start at 0, maxima at -inf; max propagates NaN. For inner > 1 each output adds its
 // run in order, as the TypeScript backend does; for inner == 1 (the run is the last axes)

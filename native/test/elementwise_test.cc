@@ -1,5 +1,5 @@
 // The general elementwise kernels (elementwise.h) for every ISA against naive loops over
-// the multi-index: binary ops over broadcast and permuted strides (up to 5 dims, size-0
+// the multi-index: binary ops and where over broadcast and permuted strides (up to 5 dims, size-0
 // and size-1 dims, sizes past the pool's split), unary ops, reductions over [outer, run,
 // inner] and strided copies. Bits must match the naive loops wherever elementwise.h
 // promises them, and the row sums must give the same bits on every ISA.
@@ -145,6 +145,31 @@ void check_binary(Failures& f, Isa isa) {
       f.report("in-place mul at %zu: want %.9g got %.9g (isa=%s)", i, double(want[i]), double(x[i]), isa_name(isa));
       break;
     }
+  }
+}
+
+template <typename T>
+void check_where(Failures& f, Isa isa) {
+  for (const StridedCase& c : strided_cases()) {
+    // The condition broadcast like b, with zeros, NaN and denormals (all but zero select a).
+    std::vector<T> cond = awkward<T>(std::max<size_t>(1, extent(c.shape, c.b_strides)), 12);
+    for (size_t i = 0; i < cond.size(); i += 3) cond[i] = T(0);
+    const std::vector<T> a = awkward<T>(std::max<size_t>(1, extent(c.shape, c.a_strides)), 13);
+    const std::vector<T> b = awkward<T>(std::max<size_t>(1, extent(c.shape, c.a_strides)), 14);
+    const size_t total = std::accumulate(c.shape.begin(), c.shape.end(), size_t(1), std::multiplies<size_t>());
+    std::vector<T> got(total + 1, T(-7));
+    where(cond.data(), c.b_strides.data(), a.data(), c.a_strides.data(), b.data(), c.a_strides.data(), got.data(),
+          c.shape.data(), c.shape.size());
+    size_t bad = 0;
+    for_each_index(c.shape, [&](size_t flat, const std::vector<size_t>& idx) {
+      const T cv = cond[offset_of(idx, c.b_strides)];
+      const T want = !(cv == T(0)) ? a[offset_of(idx, c.a_strides)] : b[offset_of(idx, c.a_strides)];
+      if (!same(want, got[flat]) && bad++ == 0) {
+        f.report("where at %zu of %zu: cond %.9g want %.9g got %.9g (isa=%s %s)", flat, total, double(cv), double(want),
+                 double(got[flat]), isa_name(isa), dtype_name<T>());
+      }
+    });
+    if (got[total] != T(-7)) f.report("where wrote past the end (isa=%s)", isa_name(isa));
   }
 }
 
@@ -314,6 +339,8 @@ int main() {
   for_each_isa([&](Isa isa) {
     check_binary<float>(f, isa);
     check_binary<double>(f, isa);
+    check_where<float>(f, isa);
+    check_where<double>(f, isa);
     check_unary<float>(f, isa);
     check_unary<double>(f, isa);
     check_reduce<float>(f, isa);

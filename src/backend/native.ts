@@ -91,6 +91,8 @@ export interface NativeElementwiseExports {
   unary?(kind: UnaryKind, x: Storage, out: Storage): void;
   binary?(kind: BinaryKind, a: Storage, aStrides: readonly number[] | null, b: Storage, bStrides: readonly number[] | null,
     out: Storage, shape: readonly number[]): void;
+  where?(cond: Storage, cStrides: readonly number[], a: Storage, aStrides: readonly number[], b: Storage,
+    bStrides: readonly number[], out: Storage, shape: readonly number[]): void;
   reduce?(kind: ReduceKind, x: Storage, outer: number, run: number, inner: number, out: Storage): void;
   copyStrided?(x: Storage, xOffset: number, xStrides: readonly number[], out: Storage, outOffset: number,
     outStrides: readonly number[], shape: readonly number[]): void;
@@ -104,12 +106,12 @@ export interface NativeElementwiseExports {
 export const NATIVE_MIN_ELEMENTS = 64;
 
 /**
- * The addon's unary, binary, reduce and copy kernels for calls of NATIVE_MIN_ELEMENTS or
+ * The addon's unary, binary, where, reduce and copy kernels for calls of NATIVE_MIN_ELEMENTS or
  * more (the TypeScript ones below that, and for reductions over non-adjacent axes).
  */
 export function nativeElementwiseKernels(addon: NativeElementwiseExports): Partial<Backend> {
   const out: Partial<Backend> = {};
-  const { unary, binary, reduce, copyStrided } = addon;
+  const { unary, binary, where, reduce, copyStrided } = addon;
   if (unary) {
     out.unary = (kind, x, dst) => (dst.length >= NATIVE_MIN_ELEMENTS ? unary(kind, x, dst) : jsBackend.unary(kind, x, dst));
   }
@@ -118,6 +120,14 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
       dst.length >= NATIVE_MIN_ELEMENTS
         ? binary(kind, a, aStrides, b, bStrides, dst, shape)
         : jsBackend.binary(kind, a, aStrides, b, bStrides, dst, shape);
+  }
+  if (where) {
+    // One dtype throughout (a float32 condition may select between float64 values: js then).
+    out.where = (c, cStrides, a, aStrides, b, bStrides, dst, shape) =>
+      dst.length >= NATIVE_MIN_ELEMENTS && c.constructor === dst.constructor && a.constructor === dst.constructor &&
+        b.constructor === dst.constructor
+        ? where(c, cStrides, a, aStrides, b, bStrides, dst, shape)
+        : jsBackend.where(c, cStrides, a, aStrides, b, bStrides, dst, shape);
   }
   if (reduce) {
     out.reduce = (kind, x, shape, axes, dst) => {
