@@ -69,7 +69,10 @@ function allAxes(ndim: number): readonly number[] {
 function reduceArgs(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepDim: boolean): ReduceAttrs {
   check(typeof keepDim === 'boolean', () => `${op}: keepDim must be a boolean, got ${String(keepDim)}`);
   const all = dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0);
-  return { axes: all ? allAxes(x.ndim) : normalizeDims(op, dim, x.shape), keepDim };
+  if (all) return { axes: allAxes(x.ndim), keepDim };
+  const axes = normalizeDims(op, dim, x.shape);
+  // A 0-d tensor accepts dim 0 or -1 (as PyTorch does) but has no axis to reduce.
+  return { axes: x.ndim === 0 ? [] : axes, keepDim };
 }
 
 /** Sum over `dim` (all when omitted): `x.sum(1, true)`. */

@@ -14,6 +14,15 @@ describeBackends('reductions', () => {
     expectClose(x().sum([0, 2], true), [[[25], [23]]]);
   });
 
+  it('a 0-d tensor reduced over dim 0 or -1 is itself, as in PyTorch', () => {
+    const x = my.tensor(2.5);
+    expect(Array.from(x.sum(0, true).data)).toEqual([2.5]);
+    expect(x.sum(-1).shape).toEqual([]);
+    expect(Array.from(x.mean(0).data)).toEqual([2.5]);
+    expect(Array.from(x.max(-1).data)).toEqual([2.5]);
+    expect(() => x.sum(1)).toThrow(/sum: /);
+  });
+
   it('mean divides by the count of reduced elements', () => {
     expectClose(x().mean(), 4);
     expectClose(x().mean([1, 2]), [3, 5]);
