@@ -1,5 +1,5 @@
 // The addon's general elementwise kernels (unary, binary and where with broadcasting,
-// reduce, copyStrided, activationForward) against the TypeScript backend they must match: bit for
+// reduce, softmax, copyStrided, activationForward) against the TypeScript backend they must match: bit for
 // bit where elementwise.h says so, within a few ulp for the transcendental ones. Sizes run
 // from one vector to past the thread pool's split (2 x 32768 elements), so every path of
 // the strided walk, each ISA's loops (CI runs the suite once per MYELIN_ISA) and the pool
@@ -180,6 +180,26 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
       }
     });
 
+    test(`${ctor.name}: softmax and log-softmax along any axis match the reference`, () => {
+      const shapes: [number, number, number][] = [[1, 70001, 1], [300, 700, 1], [128, 10, 1], [3, 50, 40], [1, 200, 400],
+        [2, 0, 3], [5, 1, 7]];
+      const eps = ctor === Float32Array ? 2 ** -23 : 2 ** -52;
+      for (const [outer, run, inner] of shapes) {
+        const x = values(ctor, outer * run * inner, 7 + run, 6).map((v) => (Number.isNaN(v) ? 0.5 : v));
+        if (x.length > 1000) { x[3] = 1000; x[4] = -1000; x[x.length - 1] = NaN; }
+        for (const log of [false, true]) {
+          const want = new ctor(x.length), got = new ctor(x.length);
+          jsFusedKernels.softmax(log, x, outer, run, inner, want);
+          addon.softmax!(log, x, outer, run, inner, got);
+          for (let i = 0; i < x.length; i++) {
+            const ok = Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])) ||
+              Math.abs(got[i] - want[i]) <= 16 * eps * (1 + Math.abs(want[i]));
+            if (!ok) throw new Error(`${log ? 'logSoftmax' : 'softmax'} [${outer},${run},${inner}] ${ctor.name} at ${i}: expected ${want[i]}, got ${got[i]}`);
+          }
+        }
+      }
+    });
+
     test(`${ctor.name}: a long sum is more accurate than one sequential chain`, () => {
       const n = 1 << 20, x = values(ctor, n, 21, 1).map((v) => (Number.isFinite(v) ? Math.abs(v) : 0.5));
       let exact = 0;
@@ -251,6 +271,8 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
     expect(() => addon.copyStrided!(a, 1, [3, 1], out, 0, [3, 1], [2, 3])).toThrow(/copyStrided: x with offset 1 .* reaches element 6/);
     expect(() => addon.copyStrided!(a, 0, [3, 1], out, 0, [0, 1], [2, 3])).toThrow(/copyStrided: outStrides \[0,1\] write dim 0 of shape \[2,3\] to one element/);
     expect(() => addon.activationForward!('swish' as FusedActivation, 0, a, out)).toThrow(/activationForward: unknown activation 'swish'/);
+    expect(() => addon.softmax!(false, a, 2, 3, 1, a)).toThrow(/softmax: out overlaps x/);
+    expect(() => addon.softmax!(true, a, 2, 4, 1, out)).toThrow(/softmax: x .* has 6 elements but x viewed as \[outer, run, inner\] = \[2,4,1\] needs 8/);
     expect(() => addon.where!(a, [3, 1], a, [3, 1], b, [1, 1], out, [2, 3])).toThrow(/where: b with offset 0 and strides \[1,1\] over shape \[2,3\] reaches element 3/);
     expect(() => addon.where!(new Float64Array(6), [3, 1], a, [3, 1], a, [3, 1], out, [2, 3])).toThrow(/where: .*Float64Array/);
     // Empty shapes are fine, whatever the strides.

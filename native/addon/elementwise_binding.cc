@@ -1,5 +1,5 @@
 // General elementwise kernels: unary, binary and where (broadcasting through strides),
-// reduce, copyStrided. Contracts are in module.cc; the kernels in native/kernels/elementwise.h.
+// reduce, softmax, copyStrided. Contracts are in module.cc; the kernels in native/kernels/elementwise.h.
 //
 // Every strided operand is checked against its array's length before a kernel runs: the
 // furthest element its shape and strides reach must lie inside it.
@@ -147,6 +147,32 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  const Args args(info, "softmax");
+  args.expect_count(6, "log, x, outer, run, inner, out");
+  const bool log = args.boolean(0, "log");
+  const FloatArray x = args.float_array(1, "x"), out = args.float_array(5, "out");
+  const size_t outer = args.size(2, "outer"), run = args.size(3, "run"), inner = args.size(4, "inner");
+  expect_same_dtype(args, {{"x", x}, {"out", out}});
+  size_t elements = 0;
+  if (__builtin_mul_overflow(outer, inner, &elements) || __builtin_mul_overflow(elements, run, &elements)) {
+    args.fail_range("[" + std::to_string(outer) + "," + std::to_string(run) + "," + std::to_string(inner) +
+                    "] is too large");
+  }
+  const auto shape = [&] {
+    return "x viewed as [outer, run, inner] = [" + std::to_string(outer) + "," + std::to_string(run) + "," +
+           std::to_string(inner) + "]";
+  };
+  expect_length(args, x, "x", elements, shape);
+  expect_length(args, out, "out", elements, shape);
+  const size_t bytes = elements * (x.dtype == Dtype::float32 ? 4 : 8);
+  const char *xb = static_cast<const char*>(x.data), *ob = static_cast<const char*>(out.data);
+  if (elements > 0 && xb < ob + bytes && ob < xb + bytes) args.fail_range("out overlaps x");
+  if (x.dtype == Dtype::float32) myelin::softmax(log, x.as<float>(), outer, run, inner, out.as<float>());
+  else myelin::softmax(log, x.as<double>(), outer, run, inner, out.as<double>());
+  return info.Env().Undefined();
+}
+
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   const Args args(info, "copyStrided");
   args.expect_count(7, "x, xOffset, xStrides, out, outOffset, outStrides, shape");
@@ -180,6 +206,7 @@ void register_elementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("where", Napi::Function::New(env, Where, "where"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("copyStrided", Napi::Function::New(env, CopyStrided, "copyStrided"));
 }
 

@@ -100,6 +100,10 @@
 //   /** x viewed as [outer, run, inner]: out[o, i] = sum or max over r of x[o, r, i]. */
 //   export function reduce(kind: 'sum' | 'max', x: FloatArray, outer: number, run: number,
 //                          inner: number, out: FloatArray): void;
+//   /** Softmax (log: log-softmax) along the run axis of x viewed as [outer, run, inner],
+//    *  max-shifted; out must not overlap x. */
+//   export function softmax(log: boolean, x: FloatArray, outer: number, run: number,
+//                           inner: number, out: FloatArray): void;
 //   /** out[outOffset + i.outStrides] = x[xOffset + i.xStrides] over shape; no dim of size
 //    *  > 1 may have an out stride of 0. */
 //   export function copyStrided(x: FloatArray, xOffset: number, xStrides: number[],

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "fp_mode.h"
 #include "gemm_microkernel.h"
@@ -247,6 +248,54 @@ void transpose_panel(const T* x, size_t xa, T* out, size_t ob, size_t m, size_t 
   }
 }
 
+// Softmax over rows of run contiguous elements (the last axis).
+template <typename T>
+MYELIN_INLINE void softmax_rows_body(bool log, const T* x, size_t rows, size_t run, T* out,
+                                     void (*exp)(const T*, T*, size_t)) {
+  for (size_t o = 0; o < rows; ++o) {
+    const T* xr = x + o * run;
+    T* yr = out + o * run;
+    const T m = reduce_row(ReduceOp::max, xr, run);
+    for (size_t r = 0; r < run; ++r) yr[r] = xr[r] - m;
+    exp(yr, yr, run);
+    const T s = reduce_row(ReduceOp::sum, yr, run);
+    if (log) {
+      const T lse = T(std::log(double(s)));
+      for (size_t r = 0; r < run; ++r) yr[r] = (xr[r] - m) - lse;
+    } else {
+      for (size_t r = 0; r < run; ++r) yr[r] = yr[r] / s;
+    }
+  }
+}
+
+// Softmax down the columns of one [run, inner] block, each column its own slice; m and s
+// are inner-long scratch.
+template <typename T>
+MYELIN_INLINE void softmax_cols_body(bool log, const T* x, size_t run, size_t inner, T* out, T* m, T* s,
+                                     void (*exp)(const T*, T*, size_t)) {
+  for (size_t i = 0; i < inner; ++i) m[i] = -std::numeric_limits<T>::infinity(), s[i] = T(0);
+  for (size_t r = 0; r < run; ++r) {
+    for (size_t i = 0; i < inner; ++i) m[i] = max_step(m[i], x[r * inner + i]);
+  }
+  for (size_t r = 0; r < run; ++r) {
+    for (size_t i = 0; i < inner; ++i) out[r * inner + i] = x[r * inner + i] - m[i];
+  }
+  exp(out, out, run * inner);
+  for (size_t r = 0; r < run; ++r) {
+    for (size_t i = 0; i < inner; ++i) s[i] += out[r * inner + i];
+  }
+  if (log) {
+    for (size_t i = 0; i < inner; ++i) s[i] = T(std::log(double(s[i])));
+    for (size_t r = 0; r < run; ++r) {
+      for (size_t i = 0; i < inner; ++i) out[r * inner + i] = (x[r * inner + i] - m[i]) - s[i];
+    }
+  } else {
+    for (size_t r = 0; r < run; ++r) {
+      for (size_t i = 0; i < inner; ++i) out[r * inner + i] = out[r * inner + i] / s[i];
+    }
+  }
+}
+
 // ---------------------------------------------------------------- per-ISA copies
 
 template <typename T>
@@ -257,6 +306,8 @@ struct Loops {
   void (*reduce_cols)(ReduceOp, const T*, size_t, size_t, size_t, T*);
   void (*copy)(const T*, size_t, T*, size_t, size_t);
   void (*where)(const T*, size_t, const T*, size_t, const T*, size_t, T*, size_t);
+  void (*softmax_rows)(bool, const T*, size_t, size_t, T*, void (*)(const T*, T*, size_t));
+  void (*softmax_cols)(bool, const T*, size_t, size_t, T*, T*, T*, void (*)(const T*, T*, size_t));
 };
 
 #define MYELIN_ELEMENTWISE_LOOPS(SUFFIX, ATTR)                                                             \
@@ -286,9 +337,20 @@ struct Loops {
     where_body(c, sc, a, sa, b, sb, out, n);                                                               \
   }                                                                                                        \
   template <typename T>                                                                                    \
+  ATTR void softmax_rows_##SUFFIX(bool log, const T* x, size_t rows, size_t run, T* out,                   \
+                                  void (*exp)(const T*, T*, size_t)) {                                     \
+    softmax_rows_body(log, x, rows, run, out, exp);                                                        \
+  }                                                                                                        \
+  template <typename T>                                                                                    \
+  ATTR void softmax_cols_##SUFFIX(bool log, const T* x, size_t run, size_t inner, T* out, T* m, T* s,      \
+                                  void (*exp)(const T*, T*, size_t)) {                                     \
+    softmax_cols_body(log, x, run, inner, out, m, s, exp);                                                 \
+  }                                                                                                        \
+  template <typename T>                                                                                    \
   Loops<T> loops_##SUFFIX() {                                                                              \
-    return {unary_##SUFFIX<T>, binary_##SUFFIX<T>, reduce_rows_##SUFFIX<T>, reduce_cols_##SUFFIX<T>,       \
-            copy_##SUFFIX<T>, where_##SUFFIX<T>};                                                          \
+    return {unary_##SUFFIX<T>,        binary_##SUFFIX<T>,      reduce_rows_##SUFFIX<T>,                    \
+            reduce_cols_##SUFFIX<T>,  copy_##SUFFIX<T>,        where_##SUFFIX<T>,                          \
+            softmax_rows_##SUFFIX<T>, softmax_cols_##SUFFIX<T>};                                           \
   }
 
 MYELIN_ELEMENTWISE_LOOPS(baseline, )
@@ -482,6 +544,25 @@ void reduce(ReduceOp op, const T* x, size_t outer, size_t run, size_t inner, T* 
 }
 
 template <typename T>
+void softmax(bool log, const T* x, size_t outer, size_t run, size_t inner, T* out) {
+  if (outer == 0 || run == 0 || inner == 0) return;
+  const ScopedFlushDenormals ftz;  // as the exp kernel runs everywhere (pool threads always flush)
+  const Loops<T>& l = loops<T>();
+  const auto exp = activation_kernels<T>().exp;
+  const size_t min_blocks = std::max<size_t>(1, kCostlyMinChunk / (run * inner));
+  if (inner == 1) {
+    parallel_split(outer, min_blocks, [&](size_t b, size_t e) { l.softmax_rows(log, x + b * run, e - b, run, out + b * run, exp); });
+    return;
+  }
+  parallel_split(outer, min_blocks, [&](size_t b, size_t e) {
+    std::vector<T> scratch(2 * inner);
+    for (size_t o = b; o < e; ++o) {
+      l.softmax_cols(log, x + o * run * inner, run, inner, out + o * run * inner, scratch.data(), scratch.data() + inner, exp);
+    }
+  });
+}
+
+template <typename T>
 void copy_strided(const T* x, const size_t* x_strides, T* out, const size_t* out_strides, const size_t* shape,
                   size_t ndim) {
   const size_t* strides[2] = {x_strides, out_strides};
@@ -521,6 +602,7 @@ void copy_strided(const T* x, const size_t* x_strides, T* out, const size_t* out
   template void binary<T>(BinaryOp, const T*, const size_t*, const T*, const size_t*, T*, const size_t*,   \
                           size_t);                                                                         \
   template void reduce<T>(ReduceOp, const T*, size_t, size_t, size_t, T*);                                 \
+  template void softmax<T>(bool, const T*, size_t, size_t, size_t, T*);                                    \
   template void where<T>(const T*, const size_t*, const T*, const size_t*, const T*, const size_t*, T*,     \
                          const size_t*, size_t);                                                           \
   template void copy_strided<T>(const T*, const size_t*, T*, const size_t*, const size_t*, size_t);

@@ -62,6 +62,13 @@ void where(const T* cond, const size_t* cond_strides, const T* a, const size_t* 
 template <typename T>
 void reduce(ReduceOp op, const T* x, size_t outer, size_t run, size_t inner, T* out);
 
+// softmax (or log-softmax with log) along the run axis of x viewed as [outer, run, inner]:
+// out = exp(x - max) / sum exp(x - max), or (x - max) - log(sum exp(x - max)), the max and
+// sum taken over r for each (o, i). NaN anywhere in a slice makes the slice NaN. The exps
+// run on the activation kernels (denormal results flushed); out must not overlap x.
+template <typename T>
+void softmax(bool log, const T* x, size_t outer, size_t run, size_t inner, T* out);
+
 // out[sum_d i_d * out_strides[d]] = x[sum_d i_d * x_strides[d]] over shape. out's strides
 // must not map two indices to one element (x's may: a broadcast).
 template <typename T>

@@ -1,8 +1,9 @@
 // The general elementwise kernels (elementwise.h) for every ISA against naive loops over
-// the multi-index: binary ops and where over broadcast and permuted strides (up to 5 dims, size-0
-// and size-1 dims, sizes past the pool's split), unary ops, reductions over [outer, run,
-// inner] and strided copies. Bits must match the naive loops wherever elementwise.h
-// promises them, and the row sums must give the same bits on every ISA.
+// the multi-index: binary ops and where over broadcast and permuted strides (up to 5 dims,
+// size-0 and size-1 dims, sizes past the pool's split), unary ops, reductions over
+// [outer, run, inner], softmax along any axis and strided copies. Bits must match the
+// naive loops wherever elementwise.h promises them, and the row sums must give the same
+// bits on every ISA.
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -298,6 +299,47 @@ void check_reduce(Failures& f, Isa isa) {
 }
 
 template <typename T>
+void check_softmax(Failures& f, Isa isa) {
+  const size_t shapes[][3] = {{1, 70001, 1}, {300, 700, 1}, {128, 10, 1}, {3, 50, 40}, {1, 200, 400}, {5, 1, 7}, {2, 0, 3}};
+  const double eps = std::numeric_limits<T>::epsilon();
+  for (const auto& sh : shapes) {
+    const size_t outer = sh[0], run = sh[1], inner = sh[2], n = outer * run * inner;
+    std::vector<T> x = random_vector<T>(std::max<size_t>(n, 1), uint32_t(run + inner), T(-6), T(6));
+    if (n > 1000) x[3] = T(80), x[4] = T(-1000), x[n - 1] = std::numeric_limits<T>::quiet_NaN();
+    for (bool log : {false, true}) {
+      std::vector<T> got(n + 1, T(-7));
+      softmax(log, x.data(), outer, run, inner, got.data());
+      if (got[n] != T(-7)) f.report("softmax wrote past the end (isa=%s)", isa_name(isa));
+      bool reported = false;
+      for (size_t o = 0; o < outer && !reported; ++o) {
+        for (size_t i = 0; i < inner && !reported; ++i) {
+          long double m = -INFINITY, s = 0;
+          bool nan = false;
+          for (size_t r = 0; r < run; ++r) {
+            const T v = x[(o * run + r) * inner + i];
+            nan |= std::isnan(v);
+            m = std::max<long double>(m, v);
+          }
+          for (size_t r = 0; r < run; ++r) s += std::exp((long double)x[(o * run + r) * inner + i] - m);
+          for (size_t r = 0; r < run && !reported; ++r) {
+            const size_t k = (o * run + r) * inner + i;
+            const long double d = (long double)x[k] - m;
+            const double want = double(log ? d - std::log(s) : std::exp(d) / s);
+            const double g = got[k];
+            const bool ok = nan ? std::isnan(g) : std::fabs(g - want) <= 16 * eps * (1 + std::fabs(want));
+            if (!ok) {
+              f.report("%s over [%zu,%zu,%zu] at (%zu,%zu,%zu): want %.12g got %.12g (isa=%s %s)", log ? "logSoftmax" : "softmax",
+                       outer, run, inner, o, r, i, want, g, isa_name(isa), dtype_name<T>());
+              reported = true;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
 void check_copy(Failures& f, Isa isa) {
   const std::vector<size_t> shape = {31, 40, 57};
   const std::vector<size_t> xs = contiguous(shape);
@@ -345,6 +387,8 @@ int main() {
     check_unary<double>(f, isa);
     check_reduce<float>(f, isa);
     check_reduce<double>(f, isa);
+    check_softmax<float>(f, isa);
+    check_softmax<double>(f, isa);
     check_copy<float>(f, isa);
     check_copy<double>(f, isa);
   });

@@ -101,6 +101,11 @@ export interface FusedKernels {
   /** out[j] = Σ_i dy[i,j] over an [m,n] gradient (the bias gradient). */
   biasGrad(dy: Storage, m: number, n: number, out: Storage): void;
   /** Per-row loss lse(logits_i) - logits_i[t_i] into outLoss[m], and softmax into outProb[m,n]. */
+  /**
+   * Softmax (log: log-softmax) along the middle axis of x viewed as [outer, run, inner]:
+   * exp(x - max) / Σ exp(x - max), or (x - max) - log Σ exp(x - max); out must not overlap x.
+   */
+  softmax(log: boolean, x: Storage, outer: number, run: number, inner: number, out: Storage): void;
   softmaxCrossEntropy(logits: Storage, m: number, n: number, targets: Int32Array, outLoss: Storage, outProb: Storage): void;
   /** out[i,j] = (prob[i,j] - [j == t_i])·gradLoss[i]. */
   softmaxCrossEntropyBackward(prob: Storage, targets: Int32Array, gradLoss: Storage, out: Storage): void;

@@ -125,6 +125,27 @@ export const jsFusedKernels: FusedKernels = {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j] += dy[i * n + j];
   },
 
+  softmax(log, x, outer, run, inner, out) {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * run * inner + i;
+        // NaN anywhere makes the max, and so the whole slice, NaN.
+        let mx = -Infinity;
+        for (let r = 0; r < run; r++) {
+          const v = x[base + r * inner];
+          if (v > mx || v !== v) mx = v;
+        }
+        let s = 0;
+        for (let r = 0; r < run; r++) s += Math.exp(x[base + r * inner] - mx);
+        const lse = Math.log(s);
+        for (let r = 0; r < run; r++) {
+          const k = base + r * inner;
+          out[k] = log ? x[k] - mx - lse : Math.exp(x[k] - mx) / s;
+        }
+      }
+    }
+  },
+
   softmaxCrossEntropy(logits, m, n, targets, outLoss, outProb) {
     for (let i = 0; i < m; i++) {
       const r = i * n;

@@ -94,6 +94,7 @@ export interface NativeElementwiseExports {
   where?(cond: Storage, cStrides: readonly number[], a: Storage, aStrides: readonly number[], b: Storage,
     bStrides: readonly number[], out: Storage, shape: readonly number[]): void;
   reduce?(kind: ReduceKind, x: Storage, outer: number, run: number, inner: number, out: Storage): void;
+  softmax?(log: boolean, x: Storage, outer: number, run: number, inner: number, out: Storage): void;
   copyStrided?(x: Storage, xOffset: number, xStrides: readonly number[], out: Storage, outOffset: number,
     outStrides: readonly number[], shape: readonly number[]): void;
 }
@@ -106,12 +107,12 @@ export interface NativeElementwiseExports {
 export const NATIVE_MIN_ELEMENTS = 64;
 
 /**
- * The addon's unary, binary, where, reduce and copy kernels for calls of NATIVE_MIN_ELEMENTS or
+ * The addon's unary, binary, where, reduce, softmax and copy kernels for calls of NATIVE_MIN_ELEMENTS or
  * more (the TypeScript ones below that, and for reductions over non-adjacent axes).
  */
 export function nativeElementwiseKernels(addon: NativeElementwiseExports): Partial<Backend> {
   const out: Partial<Backend> = {};
-  const { unary, binary, where, reduce, copyStrided } = addon;
+  const { unary, binary, where, reduce, softmax, copyStrided } = addon;
   if (unary) {
     out.unary = (kind, x, dst) => (dst.length >= NATIVE_MIN_ELEMENTS ? unary(kind, x, dst) : jsBackend.unary(kind, x, dst));
   }
@@ -135,6 +136,10 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
       if (view) reduce(kind, x, view[0], view[1], view[2], dst);
       else jsBackend.reduce(kind, x, shape, axes, dst);
     };
+  }
+  if (softmax) {
+    out.softmax = (log, x, outer, run, inner, dst) =>
+      dst.length >= NATIVE_MIN_ELEMENTS ? softmax(log, x, outer, run, inner, dst) : jsFusedKernels.softmax(log, x, outer, run, inner, dst);
   }
   if (copyStrided) {
     const copy: Backend['copyStrided'] = (x, xOffset, xStrides, dst, dstOffset, dstStrides, shape) => {

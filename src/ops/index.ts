@@ -6,6 +6,7 @@ import { indexingOps } from './indexing.js';
 import { matmulOps } from './matmul.js';
 import { activationOps } from './activation.js';
 import { fusedOps } from './fused.js';
+import { softmaxOps } from './softmax.js';
 import { linalgOps } from './linalg.js';
 
 export * from './elementwise.js';
@@ -14,7 +15,8 @@ export * from './shape.js';
 export * from './indexing.js';
 export * from './matmul.js';
 export * from './inplace.js';
+export { softmax, logSoftmax } from './softmax.js';
 export { sumToShape, expandTo } from './broadcast.js';
 
 /** Every op, from one explicit list; a name registered twice throws here. */
-export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...indexingOps, ...matmulOps, ...activationOps, ...fusedOps, ...linalgOps]);
+export const registry = buildRegistry([...elementwiseOps, ...reduceOps, ...shapeOps, ...indexingOps, ...matmulOps, ...activationOps, ...fusedOps, ...softmaxOps, ...linalgOps]);

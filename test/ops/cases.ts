@@ -13,6 +13,7 @@ import { mm } from '../../src/ops/matmul.js';
 import { det, inv, solve } from '../../src/ops/linalg.js';
 import { activation, activationGrad } from '../../src/ops/activation.js';
 import { biasGradOp, linearAct, softmaxCrossEntropy, softmaxCrossEntropyBackwardOp } from '../../src/ops/fused.js';
+import { logSoftmax, softmax } from '../../src/ops/softmax.js';
 
 /** 'any': uniform in ±[0.2, 1.5] (away from the kinks of abs/relu/sign); 'positive': [0.5, 2]. */
 export type Domain = 'any' | 'positive';
@@ -173,6 +174,18 @@ export const opCases: Record<string, readonly OpCase[]> = {
       name: act, inputs: [[3, 2], [4, 2], [4]], fn: (x: Tensor, w: Tensor, b: Tensor) => linearAct(x, w, b, act),
     })),
     { name: 'no bias, elu', inputs: [[3, 2], [4, 2]], fn: (x, w) => linearAct(x, w, null, 'elu', 0.5) },
+  ],
+  // Along the last dim, a middle one, the first; a 0-d tensor.
+  softmax: [
+    { name: '[3,4] dim 1', inputs: [[3, 4]], fn: (x) => softmax(x, 1) },
+    { name: '[2,3,2] dim 1', inputs: [[2, 3, 2]], fn: (x) => softmax(x, 1) },
+    { name: '[3,2] dim 0', inputs: [[3, 2]], fn: (x) => softmax(x, -2) },
+    { name: '0-d', inputs: [[]], fn: (x) => softmax(x, 0) },
+  ],
+  logSoftmax: [
+    { name: '[3,4] dim 1', inputs: [[3, 4]], fn: (x) => logSoftmax(x, -1) },
+    { name: '[2,3,2] dim 1', inputs: [[2, 3, 2]], fn: (x) => logSoftmax(x, 1) },
+    { name: '[3,2] dim 0', inputs: [[3, 2]], fn: (x) => logSoftmax(x, 0) },
   ],
   softmaxCrossEntropy: [{ name: '[3,4]', inputs: [[3, 4]], fn: (z) => softmaxCrossEntropy(z, Int32Array.from([0, 3, 1])) }],
   softmaxCrossEntropyBackward: [{

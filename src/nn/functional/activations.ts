@@ -1,13 +1,12 @@
 import { Tensor } from '../../tensor.js';
 import { check, fmtShape } from '../../check.js';
 import {
-  abs, add, div, exp, ge, gt, le, log, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sin, square, sub,
+  abs, add, div, exp, ge, gt, le, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sin, square, sub,
   tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
-import { max, sum } from '../../ops/reduce.js';
 import { reshape } from '../../ops/shape.js';
 import { activation } from '../../ops/activation.js';
-import { normalizeDim } from '../../shape.js';
+import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/softmax.js';
 import { asTensor } from '../../ops/util.js';
 import { rng } from '../../random.js';
 import { allocate } from '../../dtype.js';
@@ -170,18 +169,14 @@ export interface DimOptions {
 }
 
 /**
- * log(softmax(x)) along `dim` (default -1), computed as x - max - log Σ exp(x - max) so that
- * large logits never overflow: `F.logSoftmax(x, { dim: 1 })`.
+ * log(softmax(x)) along `dim` (default -1), computed as (x - max) - log Σ exp(x - max) so
+ * that large logits never overflow, in one kernel: `F.logSoftmax(x, { dim: 1 })`.
  */
 export function logSoftmax(input: Tensor, opts: DimOptions = {}): Tensor {
-  const x = asTensor('logSoftmax', input);
-  const dim = normalizeDim('logSoftmax', opts.dim ?? -1, x.ndim, x.shape);
-  // The shift is a constant for the gradient (it cancels exactly), so it is detached.
-  const shifted = sub(x, max(x, dim, true).detach());
-  return sub(shifted, log(sum(exp(shifted), dim, true)));
+  return logSoftmaxOp(asTensor('logSoftmax', input), opts.dim ?? -1);
 }
 
-/** exp(x) / Σ exp(x) along `dim` (default -1), max-shifted for stability. */
+/** exp(x - max) / Σ exp(x - max) along `dim` (default -1), in one kernel. */
 export function softmax(input: Tensor, opts: DimOptions = {}): Tensor {
-  return exp(logSoftmax(asTensor('softmax', input), opts));
+  return softmaxOp(asTensor('softmax', input), opts.dim ?? -1);
 }
