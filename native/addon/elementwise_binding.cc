@@ -124,26 +124,36 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// x viewed as [outer, run, inner] (reduce, softmax): the three sizes at `index`.., checked
+// that x holds them and that out holds outer x inner (reduce) or all of them (softmax).
+struct View3 {
+  size_t outer, run, inner, elements, outputs;
+};
+
+View3 view_arg(const Args& args, size_t index, const FloatArray& x, const FloatArray& out, bool out_is_whole) {
+  View3 v{args.size(index, "outer"), args.size(index + 1, "run"), args.size(index + 2, "inner"), 0, 0};
+  if (__builtin_mul_overflow(v.outer, v.inner, &v.outputs) || __builtin_mul_overflow(v.outputs, v.run, &v.elements)) {
+    args.fail_range("[" + std::to_string(v.outer) + "," + std::to_string(v.run) + "," + std::to_string(v.inner) +
+                    "] is too large");
+  }
+  const auto shape = [&] {
+    return "x viewed as [outer, run, inner] = [" + std::to_string(v.outer) + "," + std::to_string(v.run) + "," +
+           std::to_string(v.inner) + "]";
+  };
+  expect_length(args, x, "x", v.elements, shape);
+  expect_length(args, out, "out", out_is_whole ? v.elements : v.outputs, shape);
+  return v;
+}
+
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const Args args(info, "reduce");
   args.expect_count(6, "kind, x, outer, run, inner, out");
   const auto op = kind_arg<myelin::ReduceOp>(args, 0, myelin::parse_reduce_op, "sum, max");
   const FloatArray x = args.float_array(1, "x"), out = args.float_array(5, "out");
-  const size_t outer = args.size(2, "outer"), run = args.size(3, "run"), inner = args.size(4, "inner");
   expect_same_dtype(args, {{"x", x}, {"out", out}});
-  size_t outputs = 0, elements = 0;
-  if (__builtin_mul_overflow(outer, inner, &outputs) || __builtin_mul_overflow(outputs, run, &elements)) {
-    args.fail_range("[" + std::to_string(outer) + "," + std::to_string(run) + "," + std::to_string(inner) +
-                    "] is too large");
-  }
-  const auto shape = [&] {
-    return "x viewed as [outer, run, inner] = [" + std::to_string(outer) + "," + std::to_string(run) + "," +
-           std::to_string(inner) + "]";
-  };
-  expect_length(args, x, "x", elements, shape);
-  expect_length(args, out, "out", outputs, shape);
-  if (x.dtype == Dtype::float32) myelin::reduce(op, x.as<float>(), outer, run, inner, out.as<float>());
-  else myelin::reduce(op, x.as<double>(), outer, run, inner, out.as<double>());
+  const View3 v = view_arg(args, 2, x, out, false);
+  if (x.dtype == Dtype::float32) myelin::reduce(op, x.as<float>(), v.outer, v.run, v.inner, out.as<float>());
+  else myelin::reduce(op, x.as<double>(), v.outer, v.run, v.inner, out.as<double>());
   return info.Env().Undefined();
 }
 
@@ -152,24 +162,13 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   args.expect_count(6, "log, x, outer, run, inner, out");
   const bool log = args.boolean(0, "log");
   const FloatArray x = args.float_array(1, "x"), out = args.float_array(5, "out");
-  const size_t outer = args.size(2, "outer"), run = args.size(3, "run"), inner = args.size(4, "inner");
   expect_same_dtype(args, {{"x", x}, {"out", out}});
-  size_t elements = 0;
-  if (__builtin_mul_overflow(outer, inner, &elements) || __builtin_mul_overflow(elements, run, &elements)) {
-    args.fail_range("[" + std::to_string(outer) + "," + std::to_string(run) + "," + std::to_string(inner) +
-                    "] is too large");
-  }
-  const auto shape = [&] {
-    return "x viewed as [outer, run, inner] = [" + std::to_string(outer) + "," + std::to_string(run) + "," +
-           std::to_string(inner) + "]";
-  };
-  expect_length(args, x, "x", elements, shape);
-  expect_length(args, out, "out", elements, shape);
-  const size_t bytes = elements * (x.dtype == Dtype::float32 ? 4 : 8);
+  const View3 v = view_arg(args, 2, x, out, true);
+  const size_t bytes = v.elements * (x.dtype == Dtype::float32 ? 4 : 8);
   const char *xb = static_cast<const char*>(x.data), *ob = static_cast<const char*>(out.data);
-  if (elements > 0 && xb < ob + bytes && ob < xb + bytes) args.fail_range("out overlaps x");
-  if (x.dtype == Dtype::float32) myelin::softmax(log, x.as<float>(), outer, run, inner, out.as<float>());
-  else myelin::softmax(log, x.as<double>(), outer, run, inner, out.as<double>());
+  if (v.elements > 0 && xb < ob + bytes && ob < xb + bytes) args.fail_range("out overlaps x");
+  if (x.dtype == Dtype::float32) myelin::softmax(log, x.as<float>(), v.outer, v.run, v.inner, out.as<float>());
+  else myelin::softmax(log, x.as<double>(), v.outer, v.run, v.inner, out.as<double>());
   return info.Env().Undefined();
 }
 
