@@ -113,40 +113,45 @@ export const NATIVE_MIN_ELEMENTS = 64;
 export function nativeElementwiseKernels(addon: NativeElementwiseExports): Partial<Backend> {
   const out: Partial<Backend> = {};
   const { unary, binary, where, reduce, softmax, copyStrided } = addon;
+  // The kernels take one dtype throughout; a mixed call (float32 + float64 into float64, a
+  // float32 condition selecting float64 values) stays in TypeScript.
+  const native = (dst: Storage, ...xs: Storage[]) =>
+    dst.length >= NATIVE_MIN_ELEMENTS && xs.every((x) => x.constructor === dst.constructor);
   if (unary) {
-    out.unary = (kind, x, dst) => (dst.length >= NATIVE_MIN_ELEMENTS ? unary(kind, x, dst) : jsBackend.unary(kind, x, dst));
+    out.unary = (kind, x, dst) => (native(dst, x) ? unary(kind, x, dst) : jsBackend.unary(kind, x, dst));
   }
   if (binary) {
     out.binary = (kind, a, aStrides, b, bStrides, dst, shape) =>
-      dst.length >= NATIVE_MIN_ELEMENTS
+      native(dst, a, b)
         ? binary(kind, a, aStrides, b, bStrides, dst, shape)
         : jsBackend.binary(kind, a, aStrides, b, bStrides, dst, shape);
   }
   if (where) {
-    // One dtype throughout (a float32 condition may select between float64 values: js then).
     out.where = (c, cStrides, a, aStrides, b, bStrides, dst, shape) =>
-      dst.length >= NATIVE_MIN_ELEMENTS && c.constructor === dst.constructor && a.constructor === dst.constructor &&
-        b.constructor === dst.constructor
+      native(dst, c, a, b)
         ? where(c, cStrides, a, aStrides, b, bStrides, dst, shape)
         : jsBackend.where(c, cStrides, a, aStrides, b, bStrides, dst, shape);
   }
   if (reduce) {
     out.reduce = (kind, x, shape, axes, dst) => {
-      const view = x.length >= NATIVE_MIN_ELEMENTS ? reductionView(shape, axes) : null;
+      const view = native(x, dst) ? reductionView(shape, axes) : null;
       if (view) reduce(kind, x, view[0], view[1], view[2], dst);
       else jsBackend.reduce(kind, x, shape, axes, dst);
     };
   }
   if (softmax) {
     out.softmax = (log, x, outer, run, inner, dst) =>
-      dst.length >= NATIVE_MIN_ELEMENTS ? softmax(log, x, outer, run, inner, dst) : jsFusedKernels.softmax(log, x, outer, run, inner, dst);
+      native(dst, x) ? softmax(log, x, outer, run, inner, dst) : jsFusedKernels.softmax(log, x, outer, run, inner, dst);
   }
   if (copyStrided) {
     const copy: Backend['copyStrided'] = (x, xOffset, xStrides, dst, dstOffset, dstStrides, shape) => {
       let total = 1;
       for (let i = 0; i < shape.length; i++) total *= shape[i];
-      if (total >= NATIVE_MIN_ELEMENTS) copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
-      else jsBackend.copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
+      if (total >= NATIVE_MIN_ELEMENTS && x.constructor === dst.constructor) {
+        copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
+      } else {
+        jsBackend.copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
+      }
     };
     out.copyStrided = copy;
     out.permute = (x, shape, perm, dst) => {
@@ -186,7 +191,7 @@ export function nativeFusedKernels(addon: NativeFusedExports): Partial<FusedKern
   const forward = addon.activationForward;
   if (forward) {
     out.activationForward = (activation: ActivationKind, actParam, x, dst) =>
-      nativeActivations.has(activation) && dst.length >= NATIVE_MIN_ELEMENTS
+      nativeActivations.has(activation) && dst.length >= NATIVE_MIN_ELEMENTS && x.constructor === dst.constructor
         ? forward(activation as FusedActivation, actParam, x, dst)
         : jsFusedKernels.activationForward(activation, actParam, x, dst);
   }

@@ -90,6 +90,21 @@ describeBackends('elementwise ops', () => {
     expectClose(my.where(my.tensor([0, 1]), 5, my.tensor([[7], [8]])), [[7, 5], [8, 5]]);
   });
 
+  it('mixed float32 and float64 operands promote at sizes the native kernels take (64 elements and up)', () => {
+    const a = my.arange(0, 128).reshape([8, 16]);
+    const b = my.arange(0, 16, 1, { dtype: 'float64' }).mul(0.1);
+    const sum = a.add(b);
+    expect(sum.dtype).toBe('float64');
+    expect(sum.data[16 * 3 + 5]).toBeCloseTo(53 + 0.5, 12);
+    const c = my.where(a.gt(60), b, a);
+    expect(c.dtype).toBe('float64');
+    expect([c.data[60], c.data[61]]).toEqual([60, 13 * 0.1]);
+    const t = my.zeros([128]);
+    my.noGrad(() => t.add_(my.ones([128], { dtype: 'float64' })));
+    expect(t.dtype).toBe('float32');
+    expect(t.data[127]).toBe(1);
+  });
+
   it('pow follows IEEE 754 (and PyTorch) where Math.pow does not: 1 ** NaN, 1 ** Inf, (-1) ** Inf are 1', () => {
     // 64 pairs, so the native backend runs its kernel rather than the small-size path.
     const base = [1, 1, 1, -1, -1, 2, NaN, 0], exponent = [NaN, Infinity, -Infinity, Infinity, -Infinity, NaN, 0, 0];
