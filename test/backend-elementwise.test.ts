@@ -251,6 +251,30 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
     }
   });
 
+  test('a getter in a shape or stride list that detaches an operand cannot make the addon touch freed memory', () => {
+    // The lists are read before any array's pointer is taken, so the detached array is seen
+    // as empty and refused.
+    for (const victim of ['a', 'out'] as const) {
+      const a = new Float32Array(4096), b = new Float32Array(4096), out = new Float32Array(4096);
+      const shape: number[] = [64, 64];
+      Object.defineProperty(shape, 1, {
+        get: () => { const t = victim === 'a' ? a : out; structuredClone(t.buffer, { transfer: [t.buffer] }); return 64; },
+      });
+      expect(() => addon.binary!('add', a, null, b, null, out, shape)).toThrow(/binary: .*(has 0|reaches element)/);
+      expect(victim === 'a' ? a.length : out.length).toBe(0);
+    }
+  });
+
+  test('adamUpdateMany reads every list before taking any pointer: a getter that detaches ws[0] is caught', () => {
+    const n = 1024, mk = () => new Float32Array(n);
+    const ws = [mk(), mk()], gs = [mk(), mk()], ms = [mk(), mk()], vs = [mk(), mk()];
+    Object.defineProperty(gs, 1, {
+      get: () => { structuredClone(ws[0].buffer, { transfer: [ws[0].buffer] }); return new Float32Array(n); },
+    });
+    expect(() => addon.adamUpdateMany!(ws, gs, ms, vs, null, 1e-3, 1, 0.9, 0.999, 1e-8, 0, 1, 1))
+      .toThrow(/adamUpdateMany: gs\[0\] has 1024 elements but ws\[0\] has 0/);
+  });
+
   test('bad arguments throw an Error naming the op, the shapes and the arrays, before any work', () => {
     const a = new Float32Array(6), b = new Float32Array(3), out = new Float32Array(6);
     expect(() => addon.binary!('add', a, null, b, [1, 1], out, [2, 3]))

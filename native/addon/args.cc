@@ -116,17 +116,15 @@ FloatArray Args::to_float_array(const Napi::Value& v, const char* name, long ele
   fail_type(what + " must be a Float32Array or Float64Array, got " + describe(v));
 }
 
-std::vector<FloatArray> Args::float_array_list(size_t index, const char* name) const {
+std::vector<Napi::Value> Args::float_array_items(size_t index, const char* name) const {
   const Napi::Value v = info_[index];
   if (!v.IsArray()) fail_type(std::string(name) + " must be an Array of Float32Array or Float64Array, got " + describe(v));
   const Napi::Array list = v.As<Napi::Array>();
   const uint32_t length = list.Length();
-  std::vector<FloatArray> out;
-  out.reserve(length);
-  for (uint32_t i = 0; i < length; ++i) {
-    out.push_back(to_float_array(list.Get(i), name, static_cast<long>(i)));
-  }
-  return out;
+  std::vector<Napi::Value> items;
+  items.reserve(length);
+  for (uint32_t i = 0; i < length; ++i) items.push_back(list.Get(i));
+  return items;
 }
 
 size_t Args::size_list(size_t index, const char* name, size_t* out, size_t max) const {

@@ -41,9 +41,14 @@ class Args {
   FloatArray float_array(size_t index, const char* name) const;
   // null -> an empty FloatArray with data == nullptr.
   FloatArray float_array_or_null(size_t index, const char* name) const;
-  // A JavaScript Array of Float32Array/Float64Array, each converted as float_array does;
-  // errors name the element ("ws[2] must be ...").
-  std::vector<FloatArray> float_array_list(size_t index, const char* name) const;
+  // A JavaScript Array of Float32Array/Float64Array in two steps, for callers that read
+  // several lists: every list's elements first (reading an element can run JavaScript, a
+  // getter, which could detach an array whose pointer was already taken), then each element
+  // converted as float_array does, errors naming it ("ws[2] must be ...").
+  std::vector<Napi::Value> float_array_items(size_t index, const char* name) const;
+  FloatArray float_array_item(const Napi::Value& v, const char* name, size_t element) const {
+    return to_float_array(v, name, static_cast<long>(element));
+  }
   // An Int32Array: its data (byteOffset applied) and element count.
   const int32_t* int32_array(size_t index, const char* name, size_t* length) const;
   bool is_number(size_t index) const { return info_[index].IsNumber(); }

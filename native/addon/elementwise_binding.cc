@@ -31,23 +31,27 @@ size_t shape_arg(const Args& args, size_t index, size_t* shape, size_t* total) {
   return nd;
 }
 
-// Strides of a strided operand (null: contiguous over shape), checked to have one entry
-// per dim and to stay inside `array` from `offset`.
-void strides_arg(const Args& args, size_t index, const char* name, const FloatArray& array, size_t offset,
-                 const size_t* shape, size_t nd, size_t total, size_t* strides) {
+// Strides of a strided operand (null: contiguous over shape), one entry per dim.
+void strides_arg(const Args& args, size_t index, const char* name, const size_t* shape, size_t nd, size_t* strides) {
   if (args.is_null(index)) {
     size_t s = 1;
     for (size_t d = nd; d-- > 0;) strides[d] = s, s *= shape[d];
-  } else {
-    const std::string what = std::string(name) + "Strides";
-    const size_t count = args.size_list(index, what.c_str(), strides, kMaxDims);
-    if (count != nd) {
-      args.fail_range(what + " " + list_string(strides, count) + " has " + std::to_string(count) +
-                      " entries but shape " + list_string(shape, nd) + " has " + std::to_string(nd) + " dims");
-    }
+    return;
   }
+  const std::string what = std::string(name) + "Strides";
+  const size_t count = args.size_list(index, what.c_str(), strides, kMaxDims);
+  if (count != nd) {
+    args.fail_range(what + " " + list_string(strides, count) + " has " + std::to_string(count) + " entries but shape " +
+                    list_string(shape, nd) + " has " + std::to_string(nd) + " dims");
+  }
+}
+
+// Checks that the operand stays inside `array` from `offset`: the furthest element its
+// shape and strides reach must exist.
+void expect_inside(const Args& args, const char* name, const FloatArray& array, size_t offset, const size_t* shape,
+                   size_t nd, size_t total, const size_t* strides) {
   if (total == 0) return;
-  size_t last = offset;  // the furthest element read or written
+  size_t last = offset;
   for (size_t d = 0; d < nd; ++d) {
     size_t step = 0;
     if (__builtin_mul_overflow(shape[d] - 1, strides[d], &step) || __builtin_add_overflow(last, step, &last)) {
@@ -92,12 +96,16 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   args.expect_count(7, "kind, a, aStrides|null, b, bStrides|null, out, shape");
   const auto op = kind_arg<myelin::BinaryOp>(args, 0, myelin::parse_binary_op,
                                              "add, sub, mul, div, pow, maximum, minimum, eq, gt, lt, ge, le");
-  const FloatArray a = args.float_array(1, "a"), b = args.float_array(3, "b"), out = args.float_array(5, "out");
-  expect_same_dtype(args, {{"a", a}, {"b", b}, {"out", out}});
+  // The lists first: reading an Array can run JavaScript (a getter), which could detach a
+  // typed array whose pointer was already taken.
   size_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims], total = 0;
   const size_t nd = shape_arg(args, 6, shape, &total);
-  strides_arg(args, 2, "a", a, 0, shape, nd, total, sa);
-  strides_arg(args, 4, "b", b, 0, shape, nd, total, sb);
+  strides_arg(args, 2, "a", shape, nd, sa);
+  strides_arg(args, 4, "b", shape, nd, sb);
+  const FloatArray a = args.float_array(1, "a"), b = args.float_array(3, "b"), out = args.float_array(5, "out");
+  expect_same_dtype(args, {{"a", a}, {"b", b}, {"out", out}});
+  expect_inside(args, "a", a, 0, shape, nd, total, sa);
+  expect_inside(args, "b", b, 0, shape, nd, total, sb);
   expect_length(args, out, "out", total, [&] { return "shape " + list_string(shape, nd); });
   if (a.dtype == Dtype::float32) myelin::binary(op, a.as<float>(), sa, b.as<float>(), sb, out.as<float>(), shape, nd);
   else myelin::binary(op, a.as<double>(), sa, b.as<double>(), sb, out.as<double>(), shape, nd);
@@ -107,14 +115,17 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 Napi::Value Where(const Napi::CallbackInfo& info) {
   const Args args(info, "where");
   args.expect_count(8, "cond, condStrides, a, aStrides, b, bStrides, out, shape");
+  size_t shape[kMaxDims], sc[kMaxDims], sa[kMaxDims], sb[kMaxDims], total = 0;
+  const size_t nd = shape_arg(args, 7, shape, &total);  // lists before arrays, as in binary
+  strides_arg(args, 1, "cond", shape, nd, sc);
+  strides_arg(args, 3, "a", shape, nd, sa);
+  strides_arg(args, 5, "b", shape, nd, sb);
   const FloatArray c = args.float_array(0, "cond"), a = args.float_array(2, "a"), b = args.float_array(4, "b");
   const FloatArray out = args.float_array(6, "out");
   expect_same_dtype(args, {{"cond", c}, {"a", a}, {"b", b}, {"out", out}});
-  size_t shape[kMaxDims], sc[kMaxDims], sa[kMaxDims], sb[kMaxDims], total = 0;
-  const size_t nd = shape_arg(args, 7, shape, &total);
-  strides_arg(args, 1, "cond", c, 0, shape, nd, total, sc);
-  strides_arg(args, 3, "a", a, 0, shape, nd, total, sa);
-  strides_arg(args, 5, "b", b, 0, shape, nd, total, sb);
+  expect_inside(args, "cond", c, 0, shape, nd, total, sc);
+  expect_inside(args, "a", a, 0, shape, nd, total, sa);
+  expect_inside(args, "b", b, 0, shape, nd, total, sb);
   expect_length(args, out, "out", total, [&] { return "shape " + list_string(shape, nd); });
   if (a.dtype == Dtype::float32) {
     myelin::where(c.as<float>(), sc, a.as<float>(), sa, b.as<float>(), sb, out.as<float>(), shape, nd);
@@ -175,13 +186,15 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   const Args args(info, "copyStrided");
   args.expect_count(7, "x, xOffset, xStrides, out, outOffset, outStrides, shape");
+  size_t shape[kMaxDims], sx[kMaxDims], so[kMaxDims], total = 0;
+  const size_t nd = shape_arg(args, 6, shape, &total);  // lists before arrays, as in binary
+  strides_arg(args, 2, "x", shape, nd, sx);
+  strides_arg(args, 5, "out", shape, nd, so);
   const FloatArray x = args.float_array(0, "x"), out = args.float_array(3, "out");
   const size_t x_offset = args.size(1, "xOffset"), out_offset = args.size(4, "outOffset");
   expect_same_dtype(args, {{"x", x}, {"out", out}});
-  size_t shape[kMaxDims], sx[kMaxDims], so[kMaxDims], total = 0;
-  const size_t nd = shape_arg(args, 6, shape, &total);
-  strides_arg(args, 2, "x", x, x_offset, shape, nd, total, sx);
-  strides_arg(args, 5, "out", out, out_offset, shape, nd, total, so);
+  expect_inside(args, "x", x, x_offset, shape, nd, total, sx);
+  expect_inside(args, "out", out, out_offset, shape, nd, total, so);
   for (size_t d = 0; d < nd; ++d) {
     // Two indices writing one element would race between threads.
     if (shape[d] > 1 && so[d] == 0) {

@@ -102,10 +102,16 @@ ParamArrays param_arrays(const Args& args, const Napi::CallbackInfo& info, size_
   ParamArrays p;
   p.lists.resize(kinds);
   p.present.assign(kinds, false);
+  // Every list's elements are read before any is converted (see Args::float_array_items).
+  std::vector<std::vector<Napi::Value>> items(kinds);
   for (size_t k = 0; k < kinds; ++k) {
     if (nullable[k] && info[k].IsNull()) continue;
-    p.lists[k] = args.float_array_list(k, names[k]);
+    items[k] = args.float_array_items(k, names[k]);
     p.present[k] = true;
+  }
+  for (size_t k = 0; k < kinds; ++k) {
+    if (!p.present[k]) continue;
+    for (size_t i = 0; i < items[k].size(); ++i) p.lists[k].push_back(args.float_array_item(items[k][i], names[k], i));
     if (p.lists[k].size() != p.lists[0].size()) {
       args.fail_range(std::string(names[k]) + " has " + std::to_string(p.lists[k].size()) + " arrays but " + names[0] +
                       " has " + std::to_string(p.lists[0].size()));
