@@ -115,8 +115,10 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
   const { unary, binary, where, reduce, softmax, copyStrided } = addon;
   // The kernels take one dtype throughout; a mixed call (float32 + float64 into float64, a
   // float32 condition selecting float64 values) stays in TypeScript.
-  const native = (dst: Storage, ...xs: Storage[]) =>
-    dst.length >= NATIVE_MIN_ELEMENTS && xs.every((x) => x.constructor === dst.constructor);
+  // (Written out, not with a rest parameter: these checks run on every op, tiny ones too.)
+  const native = (dst: Storage, x: Storage, y: Storage = x, z: Storage = x) =>
+    dst.length >= NATIVE_MIN_ELEMENTS && x.constructor === dst.constructor && y.constructor === dst.constructor &&
+    z.constructor === dst.constructor;
   if (unary) {
     out.unary = (kind, x, dst) => (native(dst, x) ? unary(kind, x, dst) : jsBackend.unary(kind, x, dst));
   }
