@@ -9,6 +9,20 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * The shape viewed as [outer, run, inner] around dims first..last (inclusive): the sizes
+ * before, of and after them. A 0-d shape is [1, 1, 1].
+ */
+export function splitAround(shape: Shape, first: number, last: number): [number, number, number] {
+  let outer = 1, run = 1, inner = 1;
+  for (let i = 0; i < shape.length; i++) {
+    if (i < first) outer *= shape[i];
+    else if (i <= last) run *= shape[i];
+    else inner *= shape[i];
+  }
+  return [outer, run, inner];
+}
+
 /** Row-major strides of a contiguous tensor of this shape. */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);

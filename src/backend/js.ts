@@ -1,5 +1,5 @@
 import type { Storage } from '../dtype.js';
-import { stridesOf } from '../shape.js';
+import { sizeOf, splitAround, stridesOf } from '../shape.js';
 import type { Backend, BinaryKind, ReduceKind, UnaryKind } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { jsLinalgKernels } from './js-linalg.js';
@@ -194,7 +194,7 @@ export const jsBackend: Backend = {
   },
 
   argmax(x, shape, dim, out) {
-    const outer = prod(shape, 0, dim), len = shape[dim], inner = prod(shape, dim + 1, shape.length);
+    const [outer, len, inner] = splitAround(shape, dim, dim);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         let best = -Infinity, arg = 0;
@@ -210,10 +210,7 @@ export const jsBackend: Backend = {
   },
 
   permute(x, shape, perm, out) {
-    const xs = stridesOf(shape);
-    const outShape = perm.map((p) => shape[p]);
-    const readStrides = perm.map((p) => xs[p]);
-    jsBackend.copyStrided(x, 0, readStrides, out, 0, stridesOf(outShape), outShape);
+    permuteThrough(jsBackend.copyStrided, x, shape, perm, out);
   },
 
   cast(x, out) {
@@ -224,7 +221,7 @@ export const jsBackend: Backend = {
     // One value broadcast into a contiguous block (a scalar loss gradient expanded to the
     // batch): a fill, where the general walk costs ~10 ns per element.
     if (isScalarRead(xStrides) && isContiguous(outStrides, shape)) {
-      const total = prod(shape, 0, shape.length);
+      const total = sizeOf(shape);
       if (total > 0) out.fill(x[xOffset], outOffset, outOffset + total);
       return;
     }
@@ -270,10 +267,12 @@ function withDimZeroed(strides: readonly number[], dim: number): number[] {
   return s;
 }
 
-function prod(shape: readonly number[], from: number, to: number): number {
-  let p = 1;
-  for (let i = from; i < to; i++) p *= shape[i];
-  return p;
+/** permute as one strided copy through `copy` (each backend passes its own). */
+export function permuteThrough(copy: Backend['copyStrided'], x: Storage, shape: readonly number[],
+  perm: readonly number[], out: Storage): void {
+  const xs = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]);
+  copy(x, 0, perm.map((p) => xs[p]), out, 0, stridesOf(outShape), outShape);
 }
 
 // x viewed as [outer, run, inner] with the reduced axes as the middle run: out[o, i] takes
@@ -326,8 +325,7 @@ function axisRun(axes: readonly number[]): [number, number] | null {
 export function reductionView(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
   const span = axisRun(axes);
   if (!span) return null;
-  const [first, last] = span;
-  return [prod(shape, 0, first), prod(shape, first, last + 1), prod(shape, last + 1, shape.length)];
+  return splitAround(shape, span[0], span[1]);
 }
 
 function reduceRef(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void {

@@ -2,13 +2,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Storage } from '../dtype.js';
-import { stridesOf } from '../shape.js';
+import { sizeOf } from '../shape.js';
 import type {
   ActivationKind, Backend, BinaryKind, FusedActivation, FusedKernels, GatherHandle, OptimizerKernels, ReduceKind, UnaryKind,
 } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { manyFromSingle } from './js-optim.js';
-import { jsBackend, reductionView } from './js.js';
+import { jsBackend, permuteThrough, reductionView } from './js.js';
 
 /** The addon's exports (native/addon/); it validates its arguments again. */
 export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports, NativeElementwiseExports {
@@ -147,20 +147,14 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
   }
   if (copyStrided) {
     const copy: Backend['copyStrided'] = (x, xOffset, xStrides, dst, dstOffset, dstStrides, shape) => {
-      let total = 1;
-      for (let i = 0; i < shape.length; i++) total *= shape[i];
-      if (total >= NATIVE_MIN_ELEMENTS && x.constructor === dst.constructor) {
+      if (sizeOf(shape) >= NATIVE_MIN_ELEMENTS && x.constructor === dst.constructor) {
         copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
       } else {
         jsBackend.copyStrided(x, xOffset, xStrides, dst, dstOffset, dstStrides, shape);
       }
     };
     out.copyStrided = copy;
-    out.permute = (x, shape, perm, dst) => {
-      const xs = stridesOf(shape);
-      const outShape = perm.map((p) => shape[p]);
-      copy(x, 0, perm.map((p) => xs[p]), dst, 0, stridesOf(outShape), outShape);
-    };
+    out.permute = (x, shape, perm, dst) => permuteThrough(copy, x, shape, perm, dst);
   }
   return out;
 }

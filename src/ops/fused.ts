@@ -7,8 +7,9 @@ import { apply } from '../autograd/graph.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { defineOp, type OpContext, type OpDef } from './registry.js';
 import { asTensor, checkSameDtype, uninitialized } from './util.js';
-import { add, div, exp, mul, sub } from './elementwise.js';
-import { max, sum } from './reduce.js';
+import { add, mul, sub } from './elementwise.js';
+import { sum } from './reduce.js';
+import { softmax } from './softmax.js';
 import { broadcastTo, reshape } from './shape.js';
 import { mm } from './matmul.js';
 import { activationGrad, activationRules } from './activation.js';
@@ -142,12 +143,6 @@ function oneHot(targets: Int32Array, like: Tensor): Tensor {
   return new Tensor(data, like.shape);
 }
 
-/** softmax along dim 1 written with ops (for second derivatives; the first ones use the kernel's). */
-function softmaxRows(logits: Tensor): Tensor {
-  const e = exp(sub(logits, max(logits, 1, true).detach()));
-  return div(e, sum(e, 1, true));
-}
-
 /** The per-row loss lse(logits_i) - logits_i[t_i] in one kernel; it keeps the softmax for the backward. */
 export const softmaxCrossEntropyOp: OpDef<SoftmaxCrossEntropyAttrs> = defineOp<SoftmaxCrossEntropyAttrs>({
   name: 'softmaxCrossEntropy',
@@ -161,7 +156,7 @@ export const softmaxCrossEntropyOp: OpDef<SoftmaxCrossEntropyAttrs> = defineOp<S
   },
   vjp: (g, { inputs: [logits], attrs }) => [apply(softmaxCrossEntropyBackwardOp, [logits, g], attrs)],
   jvp: ([t], { inputs: [logits], attrs }) =>
-    sum(mul(sub(attrs.prob ?? softmaxRows(logits), oneHot(attrs.targets, logits)), t!), 1),
+    sum(mul(sub(attrs.prob ?? softmax(logits, 1), oneHot(attrs.targets, logits)), t!), 1),
   nonAnalytic: 'a fused loss, evaluated on real numbers only',
 });
 
@@ -169,13 +164,13 @@ export const softmaxCrossEntropyOp: OpDef<SoftmaxCrossEntropyAttrs> = defineOp<S
 export const softmaxCrossEntropyBackwardOp: OpDef<SoftmaxCrossEntropyAttrs> = defineOp<SoftmaxCrossEntropyAttrs>({
   name: 'softmaxCrossEntropyBackward',
   forward: ([logits, g], { targets, prob }) => {
-    const p = prob ?? softmaxRows(logits.detach());
+    const p = prob ?? softmax(logits.detach(), 1);
     const out = uninitialized(logits.dtype, logits.shape);
     getBackend().softmaxCrossEntropyBackward(p.data, targets, g.data, out.data);
     return out;
   },
   vjp: (G, { inputs: [logits, g], attrs }) => {
-    const p = softmaxRows(logits);
+    const p = softmax(logits, 1);
     // The softmax Jacobian applied to G: p⊙G - p Σ_j p⊙G, scaled per row by g.
     const pG = mul(p, G);
     return [
@@ -184,7 +179,7 @@ export const softmaxCrossEntropyBackwardOp: OpDef<SoftmaxCrossEntropyAttrs> = de
     ];
   },
   jvp: ([tl, tg], { inputs: [logits, g], attrs }) => {
-    const p = softmaxRows(logits);
+    const p = softmax(logits, 1);
     const terms: Tensor[] = [];
     if (tl) {
       const pt = mul(p, tl);

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim, splitAround } from '../shape.js';
 import { getBackend } from '../backend/index.js';
 import { apply } from '../autograd/graph.js';
 import { defineOp, type OpDef } from './registry.js';
@@ -11,17 +11,9 @@ interface SoftmaxAttrs {
   dim: number;
 }
 
-/** x viewed as [outer, run, inner] around `dim`, the softmax kernels' layout. */
-function view(shape: readonly number[], dim: number): [number, number, number] {
-  let outer = 1, inner = 1;
-  for (let i = 0; i < dim; i++) outer *= shape[i];
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-  return [outer, shape.length === 0 ? 1 : shape[dim], inner];
-}
-
 function softmaxForward(log: boolean, x: Tensor, dim: number): Tensor {
   const out = uninitialized(x.dtype, x.shape);
-  const [outer, run, inner] = view(x.shape, dim);
+  const [outer, run, inner] = splitAround(x.shape, dim, dim);
   getBackend().softmax(log, x.data, outer, run, inner, out.data);
   return out;
 }

@@ -173,10 +173,10 @@ export interface DimOptions {
  * that large logits never overflow, in one kernel: `F.logSoftmax(x, { dim: 1 })`.
  */
 export function logSoftmax(input: Tensor, opts: DimOptions = {}): Tensor {
-  return logSoftmaxOp(asTensor('logSoftmax', input), opts.dim ?? -1);
+  return logSoftmaxOp(input, opts.dim ?? -1);
 }
 
 /** exp(x - max) / Σ exp(x - max) along `dim` (default -1), in one kernel. */
 export function softmax(input: Tensor, opts: DimOptions = {}): Tensor {
-  return softmaxOp(asTensor('softmax', input), opts.dim ?? -1);
+  return softmaxOp(input, opts.dim ?? -1);
 }
