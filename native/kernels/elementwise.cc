@@ -148,22 +148,19 @@ MYELIN_INLINE void where_body(const T* c, size_t sc, const T* a, size_t sa, cons
   }
 }
 
-// Max as the TypeScript backend takes it: a NaN wins and stays.
-template <typename T>
-MYELIN_INLINE T max_step(T acc, T v) { return v > acc || v != v ? v : acc; }
+// Max as the TypeScript backend takes it: a NaN wins and stays. V is T or a Vec32 of T.
+template <typename V>
+MYELIN_INLINE V max_step(V acc, V v) { return ((v > acc) | (v != v)) ? v : acc; }
 
-// Lanes of a row reduction: 64 bytes x 2, so two AVX-512 or four AVX2 registers.
-template <typename T>
-constexpr size_t kLanes = 128 / sizeof(T);
+struct SumStep {
+  template <typename V>
+  MYELIN_INLINE V operator()(V acc, V v) const { return acc + v; }
+};
+struct MaxStep {
+  template <typename V>
+  MYELIN_INLINE V operator()(V acc, V v) const { return max_step(acc, v); }
+};
 
-// Vectors of lanes a block adds before the block's lanes join the row's.
-constexpr size_t kBlockVectors = 64;
-
-// One row of run elements reduced through kLanes independent lanes (element r goes to
-// lane r % kLanes), then the lanes by halves: a fixed order whatever the ISA. A sum adds
-// blocks of kBlockVectors x kLanes elements into fresh lanes and each block's lanes into
-// the row's, so no lane adds more than kBlockVectors + run / (kBlockVectors x kLanes)
-// terms (a float sum of 2^20 elements errs ~100x less than one sequential chain).
 // 32 bytes of T as one value (GCC's vector extension): an AVX register where the copy is
 // compiled for AVX2 or AVX-512, two SSE registers in the baseline copy; the same lanes and
 // the same arithmetic either way.
@@ -187,58 +184,51 @@ MYELIN_INLINE Vec32<T> load32(const T* p) {
   return v;
 }
 
-template <typename T>
-MYELIN_INLINE Vec32<T> max_step_v(Vec32<T> acc, Vec32<T> v) {
-  return ((v > acc) | (v != v)) ? v : acc;
-}
-
-// The lanes are four Vec32 registers (lane k*W + j is register k's element j); the tail
-// goes in through a padded copy (0 or -inf: adding +0 to a sum that started at +0, or
+// One row of run elements folded by `step` (sum or max) through L = 128 / sizeof(T)
+// lanes held in four Vec32 registers: element r goes to lane r % L (lane k*W + j is
+// register k's element j), then the registers and lanes combine by halves, a fixed order
+// whatever the ISA. Lanes start from each block of `block` elements afresh and fold into
+// the row's after it: for a sum no lane adds more than block / L + run / block terms (a
+// float sum of 2^20 elements errs ~100x less than one sequential chain). The tail goes in
+// through a copy padded with init (0 or -inf: adding +0 to a sum that started at +0, or
 // taking the max with -inf, changes no lane).
-template <typename T>
-MYELIN_INLINE T reduce_row(ReduceOp op, const T* x, size_t run) {
+template <typename T, typename Step>
+MYELIN_INLINE T fold_row(const T* x, size_t run, T init, size_t block, Step step) {
   constexpr size_t W = 32 / sizeof(T), L = 4 * W;
-  static_assert(L == kLanes<T>, "four 32-byte registers of lanes");
   const size_t body = run - run % L;
-  const bool sum = op == ReduceOp::sum;
-  const T init = sum ? T(0) : -std::numeric_limits<T>::infinity();
-  T pad[L];
-  for (size_t j = 0; j < L; ++j) pad[j] = init;
-  std::memcpy(pad, x + body, (run - body) * sizeof(T));
   const Vec32<T> start = Vec32<T>{} + init;  // init in every lane
+  Vec32<T> pad[4] = {start, start, start, start};
+  std::memcpy(pad, x + body, (run - body) * sizeof(T));
   Vec32<T> t0 = start, t1 = start, t2 = start, t3 = start;
+  for (size_t r = 0; r < body;) {
+    Vec32<T> a0 = start, a1 = start, a2 = start, a3 = start;
+    const size_t stop = std::min(body, r + block);
+    for (; r < stop; r += L) {
+      a0 = step(a0, load32(x + r)), a1 = step(a1, load32(x + r + W));
+      a2 = step(a2, load32(x + r + 2 * W)), a3 = step(a3, load32(x + r + 3 * W));
+    }
+    t0 = step(t0, a0), t1 = step(t1, a1), t2 = step(t2, a2), t3 = step(t3, a3);
+  }
+  t0 = step(t0, pad[0]), t1 = step(t1, pad[1]), t2 = step(t2, pad[2]), t3 = step(t3, pad[3]);
+  t0 = step(t0, t2), t1 = step(t1, t3);
+  t0 = step(t0, t1);
   T lanes[W];
-  if (sum) {
-    for (size_t r = 0; r < body;) {
-      Vec32<T> a0{}, a1{}, a2{}, a3{};
-      const size_t stop = std::min(body, r + kBlockVectors * L);
-      for (; r < stop; r += L) {
-        a0 += load32(x + r), a1 += load32(x + r + W), a2 += load32(x + r + 2 * W), a3 += load32(x + r + 3 * W);
-      }
-      t0 += a0, t1 += a1, t2 += a2, t3 += a3;
-    }
-    t0 += load32(pad), t1 += load32(pad + W), t2 += load32(pad + 2 * W), t3 += load32(pad + 3 * W);
-    t0 += t2, t1 += t3;
-    t0 += t1;
-    std::memcpy(lanes, &t0, sizeof t0);
-    for (size_t w = W / 2; w >= 1; w /= 2) {
-      for (size_t j = 0; j < w; ++j) lanes[j] += lanes[j + w];
-    }
-  } else {
-    for (size_t r = 0; r < body; r += L) {
-      t0 = max_step_v<T>(t0, load32(x + r)), t1 = max_step_v<T>(t1, load32(x + r + W));
-      t2 = max_step_v<T>(t2, load32(x + r + 2 * W)), t3 = max_step_v<T>(t3, load32(x + r + 3 * W));
-    }
-    t0 = max_step_v<T>(t0, load32(pad)), t1 = max_step_v<T>(t1, load32(pad + W));
-    t2 = max_step_v<T>(t2, load32(pad + 2 * W)), t3 = max_step_v<T>(t3, load32(pad + 3 * W));
-    t0 = max_step_v<T>(t0, t2), t1 = max_step_v<T>(t1, t3);
-    t0 = max_step_v<T>(t0, t1);
-    std::memcpy(lanes, &t0, sizeof t0);
-    for (size_t w = W / 2; w >= 1; w /= 2) {
-      for (size_t j = 0; j < w; ++j) lanes[j] = max_step(lanes[j], lanes[j + w]);
-    }
+  std::memcpy(lanes, &t0, sizeof t0);
+  for (size_t w = W / 2; w >= 1; w /= 2) {
+    for (size_t j = 0; j < w; ++j) lanes[j] = step(lanes[j], lanes[j + w]);
   }
   return lanes[0];
+}
+
+// Elements a sum's lanes add per block: 64 vectors of lanes.
+template <typename T>
+constexpr size_t kSumBlock = 64 * 128 / sizeof(T);
+
+template <typename T>
+MYELIN_INLINE T reduce_row(ReduceOp op, const T* x, size_t run) {
+  // A max takes the whole row as one block (its lanes never round).
+  if (op == ReduceOp::sum) return fold_row(x, run, T(0), kSumBlock<T>, SumStep{});
+  return fold_row(x, run, -std::numeric_limits<T>::infinity(), run, MaxStep{});
 }
 
 template <typename T>
