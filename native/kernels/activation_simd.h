@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "activation.h"
+#include "simd_pair.h"
 #include "vec_math.h"
 
 #pragma GCC diagnostic push
@@ -95,12 +96,21 @@ typename V::Reg derivative_from_input(typename V::Reg x, typename V::Reg param) 
   return one;
 }
 
-// Applies f(offset, full_vector?) over [0, n) in vectors, the tail with a masked vector.
+template <class W>
+struct Width {
+  using type = W;
+};
+
+// Applies f(Width<W>{}, offset, count) over [0, n): two vectors at a time (simd::Pair, so
+// that the long chains of the transcendental functions overlap), then one, then the tail
+// as a masked vector. f is written once for the vector type W it is handed.
 template <class V, typename F>
 void for_each_vector(size_t n, F&& f) {
+  using P = simd::Pair<V>;
   size_t j = 0;
-  for (; j + V::kWidth <= n; j += V::kWidth) f(j, V::kWidth);
-  if (j < n) f(j, n - j);
+  for (; j + P::kWidth <= n; j += P::kWidth) f(Width<P>{}, j, P::kWidth);
+  for (; j + V::kWidth <= n; j += V::kWidth) f(Width<V>{}, j, V::kWidth);
+  if (j < n) f(Width<V>{}, j, n - j);
 }
 
 template <class V>
@@ -117,30 +127,32 @@ template <class V>
 void bias_activation_tile(typename V::T* c, size_t ldc, size_t rows, size_t cols,
                           const typename V::T* bias, Activation act, typename V::T param) {
   if (bias == nullptr && act == Activation::identity) return;
-  const typename V::Reg vparam = V::set1(param);
   with_activation(act, [&](auto tag) {
     if (ldc == cols && cols % V::kWidth != 0) {
       // Rows back to back (a narrow output such as 10 classes): bias row by row, then the
       // activation over the tile as one array, so that few vector lanes are masked off.
       if (bias) {
         for (size_t i = 0; i < rows; ++i) {
-          for_each_vector<V>(cols, [&](size_t j, size_t n) {
-            store_n<V>(c + i * ldc + j, n, V::add(load_n<V>(c + i * ldc + j, n), load_n<V>(bias + j, n)));
+          for_each_vector<V>(cols, [&](auto w, size_t j, size_t n) {
+            using W = typename decltype(w)::type;
+            store_n<W>(c + i * ldc + j, n, W::add(load_n<W>(c + i * ldc + j, n), load_n<W>(bias + j, n)));
           });
         }
       }
       if (decltype(tag)::value == Activation::identity) return;
-      for_each_vector<V>(rows * cols, [&](size_t j, size_t n) {
-        store_n<V>(c + j, n, activate<V, decltype(tag)::value>(load_n<V>(c + j, n), vparam));
+      for_each_vector<V>(rows * cols, [&](auto w, size_t j, size_t n) {
+        using W = typename decltype(w)::type;
+        store_n<W>(c + j, n, activate<W, decltype(tag)::value>(load_n<W>(c + j, n), W::set1(param)));
       });
       return;
     }
     for (size_t i = 0; i < rows; ++i) {
       typename V::T* row = c + i * ldc;
-      for_each_vector<V>(cols, [&](size_t j, size_t n) {
-        typename V::Reg v = load_n<V>(row + j, n);
-        if (bias) v = V::add(v, load_n<V>(bias + j, n));
-        store_n<V>(row + j, n, activate<V, decltype(tag)::value>(v, vparam));
+      for_each_vector<V>(cols, [&](auto w, size_t j, size_t n) {
+        using W = typename decltype(w)::type;
+        typename W::Reg v = load_n<W>(row + j, n);
+        if (bias) v = W::add(v, load_n<W>(bias + j, n));
+        store_n<W>(row + j, n, activate<W, decltype(tag)::value>(v, W::set1(param)));
       });
     }
   });
@@ -151,13 +163,13 @@ template <class V>
 void activation_backward(Activation act, typename V::T param, const typename V::T* dy,
                          const typename V::T* y, const typename V::T* x, typename V::T* out,
                          size_t count) {
-  const typename V::Reg vparam = V::set1(param);
   with_activation(act, [&](auto tag) {
     constexpr Activation A = decltype(tag)::value;
-    for_each_vector<V>(count, [&](size_t i, size_t n) {
-      const typename V::Reg d = y ? derivative_from_output<V, A>(load_n<V>(y + i, n), vparam)
-                                  : derivative_from_input<V, A>(load_n<V>(x + i, n), vparam);
-      store_n<V>(out + i, n, V::mul(load_n<V>(dy + i, n), d));
+    for_each_vector<V>(count, [&](auto w, size_t i, size_t n) {
+      using W = typename decltype(w)::type;
+      const typename W::Reg d = y ? derivative_from_output<W, A>(load_n<W>(y + i, n), W::set1(param))
+                                  : derivative_from_input<W, A>(load_n<W>(x + i, n), W::set1(param));
+      store_n<W>(out + i, n, W::mul(load_n<W>(dy + i, n), d));
     });
   });
 }
@@ -165,17 +177,21 @@ void activation_backward(Activation act, typename V::T param, const typename V::
 // out[j] = sum_i dy[i*ld + j], each column summed in row order (same bits as the reference).
 template <class V>
 void bias_grad(const typename V::T* dy, size_t m, size_t n, size_t ld, typename V::T* out) {
-  for_each_vector<V>(n, [&](size_t j, size_t width) {
-    typename V::Reg acc = V::set1(typename V::T(0));
-    for (size_t i = 0; i < m; ++i) acc = V::add(acc, load_n<V>(dy + i * ld + j, width));
-    store_n<V>(out + j, width, acc);
+  for_each_vector<V>(n, [&](auto w, size_t j, size_t width) {
+    using W = typename decltype(w)::type;
+    typename W::Reg acc = W::set1(typename V::T(0));
+    for (size_t i = 0; i < m; ++i) acc = W::add(acc, load_n<W>(dy + i * ld + j, width));
+    store_n<W>(out + j, width, acc);
   });
 }
 
 // out[i] = exp(x[i]), within a few ulp of std::exp (NaN stays NaN, +-inf go to inf and 0).
 template <class V>
 void exp(const typename V::T* x, typename V::T* out, size_t count) {
-  for_each_vector<V>(count, [&](size_t i, size_t n) { store_n<V>(out + i, n, vec_math::exp<V>(load_n<V>(x + i, n))); });
+  for_each_vector<V>(count, [&](auto w, size_t i, size_t n) {
+    using W = typename decltype(w)::type;
+    store_n<W>(out + i, n, vec_math::exp<W>(load_n<W>(x + i, n)));
+  });
 }
 
 }  // namespace activation_simd

@@ -63,12 +63,43 @@ struct Consts<double> {
       0.631699684589737052191,     -0.625195311888112971329};
 };
 
-// expm1(r) for |r| <= ln2/2 (+ a little): r + r^2 * (1/2 + r/6 + ...), Horner with FMAs.
+constexpr size_t floor_log2(size_t n) { return n < 2 ? 0 : 1 + floor_log2(n / 2); }
+
+// sum over k in [Lo, Lo + N) of coeff(k) * u^(k - Lo), split at the largest power of two
+// H < N: low + u^H * high. pow2[i] holds u^(2^i).
+template <class V, size_t Lo, size_t N, typename Coeff>
+typename V::Reg estrin_range(const typename V::Reg* pow2, Coeff coeff) {
+  if constexpr (N == 1) {
+    return V::set1(coeff(Lo));
+  } else if constexpr (N == 2) {
+    return V::fmadd(V::set1(coeff(Lo + 1)), pow2[0], V::set1(coeff(Lo)));
+  } else {
+    constexpr size_t level = floor_log2(N - 1), H = size_t(1) << level;
+    return V::fmadd(estrin_range<V, Lo + H, N - H>(pow2, coeff), pow2[level], estrin_range<V, Lo, H>(pow2, coeff));
+  }
+}
+
+// sum over k < N of coeff(k) * u^k by Estrin's scheme: pairs c0 + c1 u, then pairs of
+// those with u^2, u^4, ... A chain of ceil(log2 N) FMAs where Horner's has N - 1; these
+// kernels are bound by that chain. The sums round differently, within the same ulps.
+template <class V, size_t N, typename Coeff>
+typename V::Reg estrin(typename V::Reg u, Coeff coeff) {
+  constexpr size_t levels = N > 2 ? floor_log2(N - 1) : 0;
+  static_assert(levels <= 4, "estrin: up to 32 coefficients");
+  typename V::Reg pow2[levels + 1];
+  pow2[0] = u;
+  if constexpr (levels >= 1) pow2[1] = V::mul(pow2[0], pow2[0]);
+  if constexpr (levels >= 2) pow2[2] = V::mul(pow2[1], pow2[1]);
+  if constexpr (levels >= 3) pow2[3] = V::mul(pow2[2], pow2[2]);
+  if constexpr (levels >= 4) pow2[4] = V::mul(pow2[3], pow2[3]);
+  return estrin_range<V, 0, N>(pow2, coeff);
+}
+
+// expm1(r) for |r| <= ln2/2 (+ a little): r + r^2 * (1/2 + r/6 + ...).
 template <class V>
 typename V::Reg expm1_small(typename V::Reg r) {
   using C = Consts<typename V::T>;
-  typename V::Reg q = V::set1(C::kExpCoeffs[C::kExpTerms - 1]);
-  for (size_t k = C::kExpTerms - 1; k-- > 0;) q = V::fmadd(q, r, V::set1(C::kExpCoeffs[k]));
+  const typename V::Reg q = estrin<V, C::kExpTerms>(r, [](size_t k) { return C::kExpCoeffs[k]; });
   return V::fmadd(V::mul(r, r), q, r);
 }
 
@@ -113,8 +144,7 @@ typename V::Reg erfc(typename V::Reg z) {
   const Reg t = V::div(one, V::fmadd(a, V::set1(T(0.5)), one));
   const Reg u = V::fmsub(t, V::set1(T(2) / (T(1) - C::kErfcT0)),
                          V::set1((T(1) + C::kErfcT0) / (T(1) - C::kErfcT0)));
-  Reg p = V::set1(C::kErfcPoly[0]);
-  for (size_t k = 1; k < C::kErfcTerms; ++k) p = V::fmadd(p, u, V::set1(C::kErfcPoly[k]));
+  const Reg p = estrin<V, C::kErfcTerms>(u, [](size_t k) { return C::kErfcPoly[C::kErfcTerms - 1 - k]; });
   const Reg aa = V::mul(a, a), aa_err = V::fmsub(a, a, aa);  // a*a = aa + aa_err exactly
   const Reg r = V::mul(t, exp_split<V>(V::sub(V::set1(T(0)), aa), V::sub(p, aa_err)));
   return V::select(V::lt(z, V::set1(T(0))), V::sub(V::set1(T(2)), r), r);
