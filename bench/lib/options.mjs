@@ -2,11 +2,12 @@
 
 export const USAGE = `npm run bench -- [options]   (node bench/run.mjs [options])
   --quick            1 run each, 1 short epoch, few GEMM shapes: a smoke test, not figures
-  --full             10 epochs of the big MLP (accuracy at 10 beside PyTorch's), 4 of the small
+  --full             10 epochs of the big MLP (accuracy at 10 beside PyTorch's), 8 of the small
   --only LIST        sections among gemm,ops,mlp (mlp includes the step profile); default all
   --runs N           runs per figure (default 3; medians)
   --epochs N         epochs of 784-512-256-10 per run (default 2; --full 10)
-  --small-epochs N   epochs of 784-64-10 per run (default 2; --full 4)
+  --small-epochs N   epochs of 784-64-10 per run (default 2; --full 8: V8 optimises the
+                     step's once-per-batch functions over its first ~3000 batches, 1.6 epochs)
   --samples N        train myelin on the first N samples only (PyTorch still on all)
   --synthetic        synthetic data of Fashion-MNIST's shape even when the set is installed
   --max-seconds S    cut each of myelin's nets after S s of training per run (default 60; 0 = never; --full 0)
@@ -53,7 +54,7 @@ export function parseOptions(argv) {
   }
   if (o.quick) o.runs = argv.includes('--runs') ? o.runs : 1;
   o.epochs ??= o.full ? 10 : o.quick ? 1 : 2;
-  o.smallEpochs ??= o.full ? 4 : o.quick ? 1 : 2;
+  o.smallEpochs ??= o.full ? 8 : o.quick ? 1 : 2;
   o.maxSeconds ??= o.full ? 0 : 60;
   if (o.maxSeconds === 0) o.maxSeconds = Infinity;
   return o;
