@@ -5,7 +5,7 @@
 // samples/s from the median epoch excluding the first. A benchmark, never a test.
 //
 //   node bench/mlp.mjs --nets big,small --epochs 2 --small-epochs 2 [--seed 0] [--threads 2]
-//   node bench/mlp.mjs --nets big --profile --batches 100     # where one step's time goes
+//   node bench/mlp.mjs --nets big --profile --batches 100 [--warm-batches 3500]  # where one step's time goes
 //   node bench/mlp.mjs --samples 512 --synthetic               # tiny smoke run
 //
 // The last stdout line is `RESULT {json}`.
@@ -21,12 +21,13 @@ const NETS = {
 };
 
 function parseArgs(argv) {
-  const o = { nets: ['big', 'small'], epochs: 2, smallEpochs: null, seed: 0, samples: Infinity, synthetic: false, threads: null, profile: false, batches: 100, evalAt: [5, 10], maxSeconds: Infinity };
+  const o = { nets: ['big', 'small'], epochs: 2, smallEpochs: null, seed: 0, samples: Infinity, synthetic: false, threads: null, profile: false, batches: 100, warmBatches: 3500, evalAt: [5, 10], maxSeconds: Infinity };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
     const num = () => { const x = Number(v); if (!Number.isInteger(x) || x < 0) throw new Error(`bench/mlp.mjs: ${a} needs a non-negative integer, got '${v}'`); i++; return x; };
     if (a === '--nets') o.nets = v.split(','), i++;
     else if (a === '--epochs') o.epochs = num();
+    else if (a === '--warm-batches') o.warmBatches = num();
     else if (a === '--small-epochs') o.smallEpochs = num();
     else if (a === '--seed') o.seed = num();
     else if (a === '--samples') o.samples = num();
@@ -82,7 +83,8 @@ function trainNet(name, data, epochs, o) {
  * kernel times. V8 optimises a function after a budget of its own bytecode has run, so the
  * step's once-per-batch functions (Adam's step, Sequential's forward, the loss) reach
  * optimised code only after ~3000 batches: the small net's step takes ~4x its steady-state
- * time at first and ~1.2x after 2000 batches. The warm-up is 2 s and at least 3500 batches.
+ * time at first and ~1.2x after 2000 batches. The warm-up is 2 s and at least --warm-batches
+ * batches (default 3500; --quick runs pass 0).
  */
 async function profileNet(name, data, o) {
   const { getBackend } = await import('../dist/backend/index.js');
@@ -93,7 +95,7 @@ async function profileNet(name, data, o) {
   const opt = new my.optim.Adam(model.parameters(), { lr: 1e-3 });
   const loader = makeLoader(my, data.train, batch, o.seed);
   const warmUntil = performance.now() + 2000;
-  for (let warmed = 0; warmed < 3500 || performance.now() < warmUntil;) warmed += trainEpochProfiled(my, { model, opt, loader }, null, 100).batches;
+  for (let warmed = 0; warmed < o.warmBatches || performance.now() < warmUntil;) warmed += trainEpochProfiled(my, { model, opt, loader }, null, 100).batches;
   // Plain timing first (no kernel wrappers), then the same batches with kernels timed.
   const plain = trainEpochProfiled(my, { model, opt, loader }, null, o.batches);
   const profiler = instrumentBackend(getBackend());

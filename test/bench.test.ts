@@ -123,7 +123,7 @@ describe('bench helpers', () => {
     const q = parseOptions(['--quick']);
     expect([q.runs, q.epochs, q.smallEpochs]).toEqual([1, 1, 1]);
     const f = parseOptions(['--full']);
-    expect([f.runs, f.epochs, f.smallEpochs, f.maxSeconds]).toEqual([3, 10, 4, Infinity]);
+    expect([f.runs, f.epochs, f.smallEpochs, f.maxSeconds]).toEqual([3, 10, 8, Infinity]);
   });
 
   it('--readme replaces only the marked section, adding it under "## Speed" the first time', async () => {

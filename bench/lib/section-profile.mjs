@@ -47,7 +47,7 @@ function printNet(net) {
 /** Runs the profiled training child and prints its tables; returns per-net breakdowns. */
 export async function profileSection(o, ctx) {
   console.log('\n## 5. Where a training step goes (bench/mlp.mjs --profile)');
-  const args = [join(ctx.root, 'bench', 'mlp.mjs'), '--nets', 'big,small', '--profile', '--batches', String(o.quick ? 10 : 300)];
+  const args = [join(ctx.root, 'bench', 'mlp.mjs'), '--nets', 'big,small', '--profile', '--batches', String(o.quick ? 10 : 300), '--warm-batches', String(o.quick ? 0 : 3500)];
   if (Number.isFinite(o.samples)) args.push('--samples', String(o.samples));
   if (o.synthetic) args.push('--synthetic');
   const r = await runChild(process.execPath, args, { cwd: ctx.root, prefix: '    profile| ' });
