@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { jsBackend } from '../src/backend/js.js';
 import { jsFusedKernels } from '../src/backend/js-fused.js';
-import { loadAddon, type NativeAddon } from '../src/backend/native.js';
+import { loadAddon, nativeElementwiseKernels, type NativeAddon } from '../src/backend/native.js';
 import type { BinaryKind, FusedActivation, UnaryKind } from '../src/backend/backend.js';
 import { broadcastShapes, broadcastStrides, stridesOf } from '../src/shape.js';
 import { availableBackends } from './helpers.js';
@@ -176,6 +176,38 @@ describe.runIf(hasNative)('native general elementwise kernels against the TypeSc
             if (Number.isNaN(want[o])) expect(got[o], what).toBeNaN();
             else expect(Math.abs(got[o] - want[o]), `${what} row ${o}`).toBeLessThanOrEqual(2 * run * eps * mag);
           }
+        }
+      }
+    });
+
+    test(`${ctor.name}: reductions over non-adjacent axes, one pass per run of axes: max exact, sums close`, () => {
+      const reduce = nativeElementwiseKernels(addon).reduce!;
+      const cases: [number[], number[]][] = [[[4, 5, 6], [0, 2]], [[4, 5, 6], [2, 0]], [[3, 4, 5, 6], [1, 3]],
+        [[3, 4, 5, 6], [0, 1, 3]], [[3, 4, 5, 6], [0, 2, 3]], [[2, 3, 4, 5, 6], [0, 2, 4]], [[16, 64, 128], [0, 2]],
+        [[64, 3, 512], [0, 2]], [[5, 1, 7, 9], [0, 3]]];
+      const eps = ctor === Float32Array ? 2 ** -23 : 2 ** -52;
+      for (const [shape, axes] of cases) {
+        const x = values(ctor, size(shape), shape.length + axes[0], 2).map((v) => (Number.isFinite(v) ? v : 0.25));
+        x[x.length >> 1] = NaN;
+        const kept = shape.filter((_, i) => !axes.includes(i));
+        const count = size(shape) / size(kept);
+        // Sum of |x| per output, for the rounding bound: the sum of x with every term made positive.
+        const mag = new Float64Array(size(kept));
+        jsBackend.reduce('sum', Float64Array.from(x, Math.abs), shape, axes, mag);
+        for (const kind of ['sum', 'max'] as const) {
+          const want = new ctor(size(kept)).fill(7), got = new ctor(size(kept)).fill(7);
+          jsBackend.reduce(kind, x, shape, axes, want);
+          reduce(kind, x, shape, axes, got);
+          const what = `${kind} of [${shape}] over [${axes}] ${ctor.name}`;
+          if (kind === 'max') {
+            expectSameBits(got, want, what);
+            continue;
+          }
+          for (let o = 0; o < want.length; o++) {
+            if (Number.isNaN(want[o])) expect(got[o], `${what} at ${o}`).toBeNaN();
+            else expect(Math.abs(got[o] - want[o]), `${what} at ${o}`).toBeLessThanOrEqual(2 * count * eps * mag[o]);
+          }
+          expect(want.some(Number.isNaN) && want.some((v) => !Number.isNaN(v)), what).toBe(true);
         }
       }
     });
