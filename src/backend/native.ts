@@ -164,7 +164,7 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
   }
   if (reduce) {
     out.reduce = (kind, x, shape, axes, dst) => {
-      if (!native(x, dst)) return jsBackend.reduce(kind, x, shape, axes, dst);
+      if (!native(x, dst) || axes.length === 0) return jsBackend.reduce(kind, x, shape, axes, dst);
       const view = reductionView(shape, axes);
       if (view) reduce(kind, x, view[0], view[1], view[2], dst);
       else reduceByRuns(reduce, kind, x, shape, axes, dst);
