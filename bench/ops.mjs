@@ -67,8 +67,9 @@ const xg = my.rand([4], { requiresGrad: true }), yg = my.rand([4], { requiresGra
 const A = my.rand([64, 64]), B = my.rand([64, 64]);
 // A 128x512 float32 activation (the larger MLP's first hidden layer at batch 128) through
 // the ops a hand-written model uses outside Linear: broadcasting arithmetic, activations,
-// reductions, a transpose, a softmax, a select.
-const X = my.randn([128, 512]), Y = my.randn([128, 512]), ROW = my.randn([512]);
+// reductions, a transpose, a softmax, a select; and a sum over two dims that are not
+// adjacent (the gradient of a [1, L, 1] operand broadcast against [N, L, C]).
+const X = my.randn([128, 512]), Y = my.randn([128, 512]), ROW = my.randn([512]), X3 = my.randn([32, 64, 128]);
 const F = my.nn.functional;
 const ELEMENTWISE = [
   ['ewAddRow', '128x512 x.add(row [512])', () => X.add(ROW)],
@@ -81,6 +82,7 @@ const ELEMENTWISE = [
   ['ewTranspose', '128x512 x.transpose(0, 1), materialised', () => X.transpose(0, 1)],
   ['ewSoftmax', '128x512 softmax(x, dim 1)', () => F.softmax(X, { dim: 1 })],
   ['ewWhere', '128x512 where(x > 0, x, y)', () => my.where(X.gt(0), X, Y)],
+  ['ewSum02', '32x64x128 x.sum([0, 2])', () => X3.sum([0, 2])],
 ];
 
 const ours = {
@@ -120,13 +122,13 @@ X1 = torch.rand(1, 784)
 def infer_one():
     with torch.no_grad():
         return big(X1)
-# The 128x512 rows: PyTorch's better of 1 and 2 threads (it splits elementwise loops over
+# The 128x512 and 32x64x128 rows: PyTorch's better of 1 and 2 threads (it splits elementwise loops over
 # 32k elements), as the MLP section takes its better thread count.
-Xe, Ye, ROW = torch.randn(128, 512), torch.randn(128, 512), torch.randn(512)
+Xe, Ye, ROW, X3e = torch.randn(128, 512), torch.randn(128, 512), torch.randn(512), torch.randn(32, 64, 128)
 F = torch.nn.functional
 elementwise = dict(ewAddRow=lambda: Xe + ROW, ewMul=lambda: Xe * Ye, ewExp=lambda: Xe.exp(), ewTanh=lambda: Xe.tanh(),
     ewGelu=lambda: F.gelu(Xe), ewSum1=lambda: Xe.sum(1), ewMax1=lambda: Xe.amax(1), ewTranspose=lambda: Xe.t().contiguous(),
-    ewSoftmax=lambda: torch.softmax(Xe, 1), ewWhere=lambda: torch.where(Xe > 0, Xe, Ye))
+    ewSoftmax=lambda: torch.softmax(Xe, 1), ewWhere=lambda: torch.where(Xe > 0, Xe, Ye), ewSum02=lambda: X3e.sum((0, 2)))
 best = {}
 for threads in (1, 2):
     torch.set_num_threads(threads)
@@ -149,7 +151,7 @@ if (sink === 42) console.log(sink); // reads the sink
 const fmt = ([med, lo, hi]) => `${med.toFixed(2).padStart(9)} us (${lo.toFixed(2)}-${hi.toFixed(2)})`;
 const b = my.backend();
 console.log(`myelin ${b.name}/${b.isa} (${b.threads} threads), Node ${process.versions.node}` +
-  (theirs ? `; PyTorch ${theirs.torch} (1 thread; the 128x512 rows its better of 1 and 2)` : ''));
+  (theirs ? `; PyTorch ${theirs.torch} (1 thread; the 128x512 and 32x64x128 rows its better of 1 and 2)` : ''));
 const rows = [
   ...ELEMENTWISE.map(([key, label]) => [key, label]),
   ['add4', 'x.add(y), 4 elements'],
