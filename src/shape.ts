@@ -23,6 +23,21 @@ export function splitAround(shape: Shape, first: number, last: number): [number,
   return [outer, run, inner];
 }
 
+/**
+ * Sorted axes grouped into runs of adjacent ones, each as [first, last]: [2, 0, 3] gives
+ * [[0, 0], [2, 3]]; a repeated axis counts once.
+ */
+export function axisRuns(axes: readonly number[]): [number, number][] {
+  const sorted = [...axes].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const a of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && a === last[1] + 1) last[1] = a;
+    else if (!last || a > last[1]) runs.push([a, a]);
+  }
+  return runs;
+}
+
 /** Row-major strides of a contiguous tensor of this shape. */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);

@@ -1,5 +1,5 @@
 import type { Storage } from '../dtype.js';
-import { sizeOf, splitAround, stridesOf } from '../shape.js';
+import { axisRuns, sizeOf, splitAround, stridesOf } from '../shape.js';
 import type { Backend, BinaryKind, ReduceKind, UnaryKind } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { jsLinalgKernels } from './js-linalg.js';
@@ -310,22 +310,13 @@ function reduceRun(kind: ReduceKind, x: Storage, outer: number, run: number, inn
   }
 }
 
-/** The reduced axes as [first, last] when they are one run of adjacent axes, else null. */
-function axisRun(axes: readonly number[]): [number, number] | null {
-  if (axes.length === 0) return null;
-  const sorted = [...axes].sort((a, b) => a - b);
-  for (let k = 1; k < sorted.length; k++) if (sorted[k] !== sorted[0] + k) return null;
-  return [sorted[0], sorted[sorted.length - 1]];
-}
-
 /**
  * x of `shape` viewed as [outer, run, inner] with the reduced axes as the middle run, when
  * they are one run of adjacent axes; else null.
  */
-export function reductionView(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
-  const span = axisRun(axes);
-  if (!span) return null;
-  return splitAround(shape, span[0], span[1]);
+function reductionView(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
+  const runs = axisRuns(axes);
+  return runs.length === 1 ? splitAround(shape, runs[0][0], runs[0][1]) : null;
 }
 
 function reduceRef(kind: ReduceKind, x: Storage, shape: readonly number[], axes: readonly number[], out: Storage): void {

@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Storage } from '../dtype.js';
-import { sizeOf, splitAround } from '../shape.js';
+import { allocate, dtypeOf, type Storage } from '../dtype.js';
+import { axisRuns, sizeOf, splitAround } from '../shape.js';
 import type {
   ActivationKind, Backend, BinaryKind, FusedActivation, FusedKernels, GatherHandle, OptimizerKernels, ReduceKind, UnaryKind,
 } from './backend.js';
 import { jsFusedKernels } from './js-fused.js';
 import { manyFromSingle } from './js-optim.js';
-import { jsBackend, permuteThrough, reductionView } from './js.js';
+import { jsBackend, permuteThrough } from './js.js';
 
 /** The addon's exports (native/addon/); it validates its arguments again. */
 export interface NativeAddon extends NativeFusedExports, NativeOptimizerExports, NativeElementwiseExports {
@@ -107,31 +107,27 @@ export interface NativeElementwiseExports {
 export const NATIVE_MIN_ELEMENTS = 64;
 
 /**
- * A reduction over axes that are not one adjacent run (sum over [0, 2] of [N, L, C], the
- * gradient of a [1, L, 1] operand broadcast against [N, L, C]), as one addon reduction per
- * run of adjacent axes, the last run first: [0, 2] is [N*L, C, 1] -> [N, L], then
+ * A reduction over the runs of adjacent axes in `runs` (shape.ts axisRuns): one addon call
+ * for one run; over axes that are not adjacent (sum over [0, 2] of [N, L, C], the gradient
+ * of a [1, L, 1] operand broadcast against [N, L, C]), one addon reduction per run, the
+ * last run first: [0, 2] is [N*L, C, 1] -> [N, L], then
  * [1, N, L] -> [L]. Each pass is one kernel over a smaller array; the TypeScript walk it
  * replaces costs a closure call per element (1.5 ms for 262k elements). A sum adds the runs'
  * partial sums, so its rounding differs from the walk's single chain as the row sums' do.
  */
 function reduceByRuns(reduce: NonNullable<NativeElementwiseExports['reduce']>, kind: ReduceKind, x: Storage,
-  shape: readonly number[], axes: readonly number[], dst: Storage): void {
-  const sorted = [...axes].sort((a, b) => a - b);
-  const runs: [number, number][] = [];
-  for (const a of sorted) {
-    const last = runs[runs.length - 1];
-    if (last && a === last[1] + 1) last[1] = a;
-    else if (!last || a > last[1]) runs.push([a, a]);
-  }
-  let cur = [...shape], src = x;
-  for (let r = runs.length - 1; r >= 0; r--) {
+  shape: readonly number[], runs: readonly (readonly [number, number])[], dst: Storage): void {
+  let cur = shape, src = x;
+  for (let r = runs.length - 1; r > 0; r--) {
     const [first, last] = runs[r];
     const [outer, run, inner] = splitAround(cur, first, last);
-    const target = r === 0 ? dst : x instanceof Float32Array ? new Float32Array(outer * inner) : new Float64Array(outer * inner);
-    reduce(kind, src, outer, run, inner, target);
+    const partial = allocate(dtypeOf(x), outer * inner);
+    reduce(kind, src, outer, run, inner, partial);
     cur = [...cur.slice(0, first), ...cur.slice(last + 1)];
-    src = target;
+    src = partial;
   }
+  const [outer, run, inner] = splitAround(cur, runs[0][0], runs[0][1]);
+  reduce(kind, src, outer, run, inner, dst);
 }
 
 /**
@@ -164,10 +160,10 @@ export function nativeElementwiseKernels(addon: NativeElementwiseExports): Parti
   }
   if (reduce) {
     out.reduce = (kind, x, shape, axes, dst) => {
-      if (!native(x, dst) || axes.length === 0) return jsBackend.reduce(kind, x, shape, axes, dst);
-      const view = reductionView(shape, axes);
-      if (view) reduce(kind, x, view[0], view[1], view[2], dst);
-      else reduceByRuns(reduce, kind, x, shape, axes, dst);
+      const runs = native(x, dst) ? axisRuns(axes) : [];
+      // No axes at all is a copy, left to TypeScript.
+      if (runs.length === 0) jsBackend.reduce(kind, x, shape, axes, dst);
+      else reduceByRuns(reduce, kind, x, shape, runs, dst);
     };
   }
   if (softmax) {
